@@ -1,0 +1,83 @@
+//! Benchmarks of the stages a counter or CI waits for: loading fonts, loading and validating
+//! the content, laying out and exporting one leaflet, and a full build of every language.
+//! Run: `cargo bench` (figures are reported in the closing notes and the README).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use leafpress::batch::{self, Settings};
+use leafpress::content::{self, values::Date};
+use leafpress::fonts::FontSet;
+use leafpress::render::Engine;
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn benches(c: &mut Criterion) {
+    let p = project();
+    c.bench_function("fonts: load fonts/", |b| {
+        b.iter(|| black_box(FontSet::load(&p.join("fonts")).unwrap()))
+    });
+    c.bench_function("content: load + validate", |b| {
+        b.iter(|| {
+            let content = content::load(&p.join("content")).unwrap();
+            let opts = content::validate::Options {
+                today: Date {
+                    year: 2026,
+                    month: 11,
+                    day: 21,
+                },
+                allow_missing: false,
+                strict: false,
+            };
+            black_box(content::validate::topic(&content.topics[0], "", &opts))
+        })
+    });
+    let engine = Engine::new(
+        FontSet::load(&p.join("fonts")).unwrap(),
+        &p.join("templates"),
+    );
+    let content = content::load(&p.join("content")).unwrap();
+    let topic = &content.topics[0];
+    for tag in ["en", "ja", "th"] {
+        c.bench_function(&format!("render: one leaflet ({tag}), layout + PDF"), |b| {
+            b.iter(|| {
+                black_box(
+                    batch::render_one(&engine, topic, "faq", &topic.langs[tag], false)
+                        .ok()
+                        .unwrap()
+                        .pdf
+                        .len(),
+                )
+            })
+        });
+    }
+    let out = std::env::temp_dir().join("leafpress-bench-output");
+    let settings = Settings {
+        content: p.join("content"),
+        templates: p.join("templates"),
+        fonts: p.join("fonts"),
+        out,
+        langs: vec![],
+        templates_wanted: vec![],
+        allow_missing: false,
+        today: Date {
+            year: 2026,
+            month: 11,
+            day: 21,
+        },
+        strict: false,
+    };
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    group.bench_function(
+        "build: every language, cold (fonts + content + all PDFs)",
+        |b| b.iter(|| black_box(batch::build(&settings).unwrap())),
+    );
+    group.finish();
+}
+
+criterion_group!(leafpress_benches, benches);
+criterion_main!(leafpress_benches);

@@ -1,0 +1,119 @@
+//! Command-line arguments (clap derive). Parsing only: `main` dispatches.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (warnings may have been printed)
+  1  content or layout errors: some leaflet was not built, or check/status found problems
+  2  usage or I/O error: bad arguments, unreadable content, fonts or templates, unwritable output";
+
+/// Multilingual, printable A4 leaflets (PDF) from one source of truth.
+#[derive(Debug, Parser)]
+#[command(name = "leafpress", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build leaflets (default: every topic, template and language) into the output folder.
+    #[command(after_help = EXIT_CODES)]
+    Build(BuildArgs),
+    /// List the topics, templates and languages found in the content.
+    List(Paths),
+    /// Check everything `build` would use, without writing PDFs.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Translation status per language: blocks translated, missing, outdated.
+    #[command(after_help = EXIT_CODES)]
+    Status(StatusArgs),
+    /// Record that a language's blocks are translated from the current source text
+    /// (sets `translated-from` in the language file).
+    Stamp(StampArgs),
+}
+
+/// Where content, templates and fonts are (defaults: the project folder's).
+#[derive(Debug, Clone, Args)]
+pub struct Paths {
+    /// The content folder: one sub-folder per topic.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub content: PathBuf,
+    /// The templates folder.
+    #[arg(long, value_name = "DIR", default_value = "templates")]
+    pub templates: PathBuf,
+    /// The fonts folder (only these fonts are used).
+    #[arg(long, value_name = "DIR", default_value = "fonts")]
+    pub fonts: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// Build only this language (BCP 47 tag, e.g. ja, zh-Hans); repeatable.
+    #[arg(long = "lang", id = "lang", value_name = "TAG")]
+    pub langs: Vec<String>,
+    /// Build only this template (e.g. faq); repeatable.
+    #[arg(long = "template", id = "template", value_name = "NAME")]
+    pub template_names: Vec<String>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    /// Print untranslated blocks in the source language, visibly marked, instead of failing.
+    #[arg(long)]
+    pub allow_missing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The date statements are checked against (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Treat stale statements (bound to a date that has passed) as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Untranslated blocks are warnings, not errors.
+    #[arg(long)]
+    pub allow_missing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// Exit 1 if any language has less than this percentage of blocks translated and current.
+    #[arg(long, value_name = "PERCENT")]
+    pub fail_under: Option<f64>,
+    /// Exit 1 if any block is outdated.
+    #[arg(long)]
+    pub fail_outdated: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StampArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The language file to stamp (BCP 47 tag).
+    #[arg(long = "lang", value_name = "TAG", required = true)]
+    pub lang: String,
+    /// Stamp only this block (repeatable; default: every block that is fully translated).
+    #[arg(long = "block", value_name = "NAME")]
+    pub blocks: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn arguments_are_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

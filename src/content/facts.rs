@@ -1,0 +1,481 @@
+//! Loading and validating `facts.toml`: the numbers, hours, dates, URLs and terms shared by
+//! every language of a topic. Everything is checked here once, so later stages can trust it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::values::{Date, MonthDay, Time, is_https_url, is_japanese_phone};
+use crate::diag::Diagnostic;
+
+/// The validated facts of a topic.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub templates: Vec<String>,
+    pub source_language: String,
+    pub checked: Option<Date>,
+    pub dates: BTreeMap<String, Date>,
+    pub phones: BTreeMap<String, Phone>,
+    pub emails: BTreeMap<String, String>,
+    pub urls: BTreeMap<String, String>,
+    pub language_groups: BTreeMap<String, Vec<String>>,
+    pub hours: BTreeMap<String, Vec<Hours>>,
+    pub closures: BTreeMap<String, (MonthDay, MonthDay)>,
+    pub hotlines: Vec<Hotline>,
+    pub terms: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    pub number: String,
+    pub toll_free: bool,
+}
+
+/// When a service is open: which days, and from/to (None: all day).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hours {
+    pub days: Days,
+    pub open: Option<(Time, Time)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Days {
+    EveryDay,
+    Weekdays,
+    WeekendsHolidays,
+}
+
+impl Days {
+    pub const NAMES: [&'static str; 3] = ["every-day", "weekdays", "weekends-holidays"];
+
+    fn parse(s: &str) -> Option<Days> {
+        match s {
+            "every-day" => Some(Days::EveryDay),
+            "weekdays" => Some(Days::Weekdays),
+            "weekends-holidays" => Some(Days::WeekendsHolidays),
+            _ => None,
+        }
+    }
+
+    /// The key of this day set's word in a language's `[labels]`.
+    pub fn label_key(self) -> &'static str {
+        Days::NAMES[self as usize]
+    }
+}
+
+/// One line of the hotline table: a phone number or a web page, and who is served when.
+#[derive(Debug, Clone)]
+pub struct Hotline {
+    pub id: String,
+    pub contact: Contact,
+    /// (language group id, hours id)
+    pub rows: Vec<(String, String)>,
+    pub closed: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Contact {
+    Phone(String),
+    Url(String),
+}
+
+// ---- the file as written -------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct FactsFile {
+    topic: TopicSection,
+    #[serde(default)]
+    dates: BTreeMap<String, DateFact>,
+    #[serde(default)]
+    phones: BTreeMap<String, PhoneFact>,
+    #[serde(default)]
+    emails: BTreeMap<String, EmailFact>,
+    #[serde(default)]
+    urls: BTreeMap<String, UrlFact>,
+    #[serde(default)]
+    language_groups: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    hours: BTreeMap<String, Vec<HoursFact>>,
+    #[serde(default)]
+    closures: BTreeMap<String, ClosureFact>,
+    #[serde(default)]
+    hotlines: Vec<HotlineFact>,
+    #[serde(default)]
+    terms: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct TopicSection {
+    templates: Vec<Spanned<String>>,
+    source_language: Spanned<String>,
+    checked: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct DateFact {
+    date: Spanned<String>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct PhoneFact {
+    number: Spanned<String>,
+    toll_free: bool,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct EmailFact {
+    address: Spanned<String>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct UrlFact {
+    url: Spanned<String>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct HoursFact {
+    days: Spanned<String>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<String>>,
+    #[serde(default)]
+    all_day: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ClosureFact {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct HotlineFact {
+    id: Spanned<String>,
+    phone: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    rows: Vec<RowFact>,
+    closed: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RowFact {
+    languages: Spanned<String>,
+    hours: Spanned<String>,
+}
+
+// ---- validation ----------------------------------------------------------------------------
+
+/// Parses and validates a facts file. Returns the facts (possibly partial) and every problem.
+pub fn load(path: &Path, text: &str) -> (Option<Facts>, Vec<Diagnostic>) {
+    let file: FactsFile = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => return (None, vec![super::toml_error(path, text, &e)]),
+    };
+    let mut v = Validator {
+        path,
+        text,
+        diags: Vec::new(),
+    };
+    let facts = v.facts(file);
+    (Some(facts), v.diags)
+}
+
+struct Validator<'a> {
+    path: &'a Path,
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, at: &Spanned<String>, message: String, hint: Option<&str>) {
+        let mut d = Diagnostic::error(self.path, message).at(self.text, at.span());
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        self.diags.push(d);
+    }
+
+    /// Checks that `id` names an entry of `table` (a fact of kind `what`).
+    fn reference<T>(
+        &mut self,
+        id: &Spanned<String>,
+        table: &BTreeMap<String, T>,
+        what: &str,
+    ) -> bool {
+        if table.contains_key(id.get_ref()) {
+            return true;
+        }
+        let hint = super::did_you_mean_hint(id.get_ref(), table.keys().map(String::as_str));
+        self.error(
+            id,
+            format!("unknown {what} id `{}`", id.get_ref()),
+            hint.as_deref(),
+        );
+        false
+    }
+
+    fn facts(&mut self, file: FactsFile) -> Facts {
+        let mut facts = Facts {
+            templates: file
+                .topic
+                .templates
+                .iter()
+                .map(|t| t.get_ref().clone())
+                .collect(),
+            source_language: file.topic.source_language.get_ref().clone(),
+            ..Facts::default()
+        };
+        if let Some(c) = &file.topic.checked {
+            facts.checked = self.date(c);
+        }
+        for t in &file.topic.templates {
+            if !super::is_id(t.get_ref()) {
+                self.error(
+                    t,
+                    format!("`{}` is not a template name", t.get_ref()),
+                    Some("use lowercase letters, digits and '-'"),
+                );
+            }
+        }
+        for (id, d) in &file.dates {
+            if let Some(date) = self.date(&d.date) {
+                facts.dates.insert(id.clone(), date);
+            }
+        }
+        for (id, p) in &file.phones {
+            let n = p.number.get_ref();
+            if is_japanese_phone(n) {
+                facts.phones.insert(
+                    id.clone(),
+                    Phone {
+                        number: n.clone(),
+                        toll_free: p.toll_free,
+                    },
+                );
+            } else {
+                self.error(
+                    &p.number,
+                    format!("`{n}` is not a Japanese phone number"),
+                    Some("write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595"),
+                );
+            }
+            if p.toll_free && !n.starts_with("0120-") && !n.starts_with("0800-") {
+                self.error(
+                    &p.number,
+                    format!("`{n}` is marked toll-free but is not a 0120 or 0800 number"),
+                    None,
+                );
+            }
+        }
+        for (id, e) in &file.emails {
+            let a = e.address.get_ref();
+            if a.contains('@') && !a.contains(char::is_whitespace) {
+                facts.emails.insert(id.clone(), a.clone());
+            } else {
+                self.error(&e.address, format!("`{a}` is not an e-mail address"), None);
+            }
+        }
+        for (id, u) in &file.urls {
+            let url = u.url.get_ref();
+            if is_https_url(url) {
+                facts.urls.insert(id.clone(), url.clone());
+            } else {
+                self.error(
+                    &u.url,
+                    format!("`{url}` is not an absolute https URL"),
+                    Some("write the full address, starting with https://"),
+                );
+            }
+        }
+        for (id, codes) in &file.language_groups {
+            for code in codes {
+                if !super::is_language_tag(code.get_ref()) {
+                    self.error(
+                        code,
+                        format!("`{}` is not a language code", code.get_ref()),
+                        Some("use a BCP 47 code such as en, zh or pt"),
+                    );
+                }
+            }
+            facts.language_groups.insert(
+                id.clone(),
+                codes.iter().map(|c| c.get_ref().clone()).collect(),
+            );
+        }
+        for (id, list) in &file.hours {
+            let parsed: Vec<Hours> = list.iter().filter_map(|h| self.hours(h)).collect();
+            if parsed.len() == list.len() {
+                facts.hours.insert(id.clone(), parsed);
+            }
+        }
+        for (id, c) in &file.closures {
+            if let (Some(from), Some(to)) = (self.month_day(&c.from), self.month_day(&c.to)) {
+                facts.closures.insert(id.clone(), (from, to));
+            }
+        }
+        for (id, term) in &file.terms {
+            if term.get_ref().trim().is_empty() {
+                self.error(term, format!("term `{id}` is empty"), None);
+            }
+            facts.terms.insert(id.clone(), term.get_ref().clone());
+        }
+        let mut seen = BTreeMap::new();
+        for h in &file.hotlines {
+            if let Some(hotline) = self.hotline(h, &file, &mut seen) {
+                facts.hotlines.push(hotline);
+            }
+        }
+        facts
+    }
+
+    fn date(&mut self, s: &Spanned<String>) -> Option<Date> {
+        let d = Date::parse(s.get_ref());
+        if d.is_none() {
+            self.error(
+                s,
+                format!("`{}` is not a date", s.get_ref()),
+                Some("write an ISO date: YYYY-MM-DD, e.g. 2024-12-02"),
+            );
+        }
+        d
+    }
+
+    fn month_day(&mut self, s: &Spanned<String>) -> Option<MonthDay> {
+        let d = MonthDay::parse(s.get_ref());
+        if d.is_none() {
+            self.error(
+                s,
+                format!("`{}` is not a month and day", s.get_ref()),
+                Some("write MM-DD, e.g. 12-29"),
+            );
+        }
+        d
+    }
+
+    fn time(&mut self, s: &Spanned<String>) -> Option<Time> {
+        let t = Time::parse(s.get_ref());
+        if t.is_none() {
+            self.error(
+                s,
+                format!("`{}` is not a time", s.get_ref()),
+                Some("write HH:MM on the 24-hour clock, e.g. 08:30 or 20:00"),
+            );
+        }
+        t
+    }
+
+    fn hours(&mut self, h: &HoursFact) -> Option<Hours> {
+        let days = Days::parse(h.days.get_ref());
+        if days.is_none() {
+            let hint = super::did_you_mean_hint(h.days.get_ref(), Days::NAMES);
+            let hint = hint.unwrap_or_else(|| format!("use one of: {}", Days::NAMES.join(", ")));
+            self.error(
+                &h.days,
+                format!("unknown days `{}`", h.days.get_ref()),
+                Some(&hint),
+            );
+        }
+        let open = match (&h.from, &h.to, h.all_day) {
+            (None, None, true) => Some(None),
+            (Some(from), Some(to), false) => match (self.time(from), self.time(to)) {
+                (Some(a), Some(b)) if b > a => Some(Some((a, b))),
+                (Some(_), Some(_)) => {
+                    self.error(
+                        to,
+                        format!(
+                            "the end `{}` is not after the start `{}`",
+                            to.get_ref(),
+                            from.get_ref()
+                        ),
+                        None,
+                    );
+                    None
+                }
+                _ => None,
+            },
+            _ => {
+                self.error(
+                    &h.days,
+                    "hours need `from` and `to`, or `all-day = true` (not both)".into(),
+                    None,
+                );
+                None
+            }
+        };
+        Some(Hours {
+            days: days?,
+            open: open?,
+        })
+    }
+
+    fn hotline(
+        &mut self,
+        h: &HotlineFact,
+        file: &FactsFile,
+        seen: &mut BTreeMap<String, ()>,
+    ) -> Option<Hotline> {
+        if seen.insert(h.id.get_ref().clone(), ()).is_some() {
+            self.error(
+                &h.id,
+                format!("duplicate hotline id `{}`", h.id.get_ref()),
+                None,
+            );
+        }
+        let contact = match (&h.phone, &h.url) {
+            (Some(p), None) => self
+                .reference(p, &file.phones, "phone")
+                .then(|| Contact::Phone(p.get_ref().clone())),
+            (None, Some(u)) => self
+                .reference(u, &file.urls, "url")
+                .then(|| Contact::Url(u.get_ref().clone())),
+            _ => {
+                self.error(
+                    &h.id,
+                    format!("hotline `{}` needs either `phone` or `url`", h.id.get_ref()),
+                    None,
+                );
+                None
+            }
+        };
+        let mut ok = true;
+        for r in &h.rows {
+            ok &= self.reference(&r.languages, &file.language_groups, "language group");
+            ok &= self.reference(&r.hours, &file.hours, "hours");
+        }
+        if let Some(c) = &h.closed {
+            ok &= self.reference(c, &file.closures, "closure");
+        }
+        Some(Hotline {
+            id: h.id.get_ref().clone(),
+            contact: contact?,
+            rows: h
+                .rows
+                .iter()
+                .map(|r| (r.languages.get_ref().clone(), r.hours.get_ref().clone()))
+                .collect(),
+            closed: h.closed.as_ref().map(|c| c.get_ref().clone()),
+        })
+        .filter(|_| ok)
+    }
+}

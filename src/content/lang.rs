@@ -1,0 +1,216 @@
+//! Loading a language file (`<tag>.toml`): `[meta]` and the blocks of translated text.
+//!
+//! Blocks are read generically (a block is a table of strings and lists of strings) and then
+//! checked against the source language's file, which defines which blocks and fields exist.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use toml::Spanned;
+
+use super::values::Date;
+use crate::diag::Diagnostic;
+
+/// Keys every block may have besides its text fields.
+pub const TRANSLATED_FROM: &str = "translated-from";
+pub const UNTIL: &str = "until";
+
+/// One language of a topic, as written by its translator.
+#[derive(Debug, Clone)]
+pub struct Lang {
+    pub tag: String,
+    pub path: PathBuf,
+    /// The file's text, to point diagnostics at lines and columns.
+    pub text: String,
+    pub name: String,
+    pub edition: Option<Date>,
+    pub translation: Translation,
+    pub blocks: BTreeMap<String, Block>,
+}
+
+/// How far a language's text can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Translation {
+    /// The source language: every other language is translated from it.
+    Source,
+    /// Checked by a native speaker.
+    Reviewed,
+    /// Not yet checked by a native speaker: the leaflet says so.
+    Draft,
+}
+
+impl Translation {
+    pub const NAMES: [&'static str; 3] = ["source", "reviewed", "draft"];
+
+    pub fn name(self) -> &'static str {
+        Translation::NAMES[self as usize]
+    }
+}
+
+/// A table of text: fields by key, and the bookkeeping keys.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub span: Range<usize>,
+    pub fields: BTreeMap<String, Spanned<Field>>,
+    pub translated_from: Option<Spanned<String>>,
+    pub until: Option<Spanned<String>>,
+}
+
+/// A text field: one string, or a list of strings (paragraphs, options).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    Text(String),
+    List(Vec<Spanned<String>>),
+}
+
+impl Field {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Field::Text(_) => "a string",
+            Field::List(_) => "an array of strings",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl<'de> Visitor<'de> for FieldVisitor {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
+                Ok(Field::Text(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    items.push(item);
+                }
+                Ok(Field::List(items))
+            }
+        }
+        d.deserialize_any(FieldVisitor)
+    }
+}
+
+type RawFile = BTreeMap<String, Spanned<BTreeMap<String, Spanned<Field>>>>;
+
+const META_KEYS: [&str; 4] = ["language", "name", "edition", "translation"];
+
+/// Parses a language file. `tag` is the file's stem, which must match `meta.language`.
+pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic>) {
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => return (None, vec![super::toml_error(path, text, &e)]),
+    };
+    let mut diags = Vec::new();
+    let err = |span: Range<usize>, msg: String| Diagnostic::error(path, msg).at(text, span);
+    let mut lang = Lang {
+        tag: tag.to_owned(),
+        path: path.to_path_buf(),
+        text: text.to_owned(),
+        name: String::new(),
+        edition: None,
+        translation: Translation::Draft,
+        blocks: BTreeMap::new(),
+    };
+    let mut raw = raw;
+    match raw.remove("meta") {
+        None => diags.push(
+            Diagnostic::error(path, "missing table [meta]")
+                .with_hint("add [meta] with language, name, edition and translation"),
+        ),
+        Some(meta) => {
+            let meta_span = meta.span();
+            let meta = meta.into_inner();
+            for key in META_KEYS {
+                if !meta.contains_key(key) {
+                    diags.push(err(
+                        meta_span.clone(),
+                        format!("missing key `{key}` in [meta]"),
+                    ));
+                }
+            }
+            for (key, value) in &meta {
+                let span = value.span();
+                let Field::Text(s) = value.get_ref() else {
+                    diags.push(err(span, format!("`meta.{key}` must be a string")));
+                    continue;
+                };
+                match key.as_str() {
+                    "language" if s != tag => diags.push(
+                        err(
+                            span,
+                            format!("`meta.language` is `{s}` but the file is named `{tag}.toml`"),
+                        )
+                        .with_hint("the file name and meta.language must be the same language tag"),
+                    ),
+                    "language" => {}
+                    "name" if s.trim().is_empty() => {
+                        diags.push(err(span, "`meta.name` is empty".into()))
+                    }
+                    "name" => lang.name = s.clone(),
+                    "edition" => match Date::parse(s) {
+                        Some(d) => lang.edition = Some(d),
+                        None => diags.push(
+                            err(span, format!("`{s}` is not a date"))
+                                .with_hint("write the edition as an ISO date: YYYY-MM-DD"),
+                        ),
+                    },
+                    "translation" => match Translation::NAMES.iter().position(|n| n == s) {
+                        Some(i) => {
+                            lang.translation = [
+                                Translation::Source,
+                                Translation::Reviewed,
+                                Translation::Draft,
+                            ][i]
+                        }
+                        None => diags.push(
+                            err(span, format!("unknown translation status `{s}`"))
+                                .with_hint("use one of: source, reviewed, draft"),
+                        ),
+                    },
+                    other => {
+                        let mut d = err(span, format!("unknown key `{other}` in [meta]"));
+                        if let Some(h) = super::did_you_mean_hint(other, META_KEYS) {
+                            d = d.with_hint(h);
+                        }
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+    }
+    for (name, table) in raw {
+        let span = table.span();
+        let mut fields = table.into_inner();
+        let mut bookkeeping = |key: &str, diags: &mut Vec<Diagnostic>| match fields.remove(key) {
+            Some(v) => match v.get_ref() {
+                Field::Text(s) => Some(Spanned::new(v.span(), s.clone())),
+                Field::List(_) => {
+                    diags.push(err(v.span(), format!("`{name}.{key}` must be a string")));
+                    None
+                }
+            },
+            None => None,
+        };
+        let translated_from = bookkeeping(TRANSLATED_FROM, &mut diags);
+        let until = bookkeeping(UNTIL, &mut diags);
+        lang.blocks.insert(
+            name,
+            Block {
+                span,
+                fields,
+                translated_from,
+                until,
+            },
+        );
+    }
+    (Some(lang), diags)
+}

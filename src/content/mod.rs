@@ -1,0 +1,249 @@
+//! Content stage: reads a content folder (one sub-folder per topic, each with `facts.toml`
+//! and one `<lang>.toml` per language), validates it, and gives the model later stages use.
+//!
+//! Every problem found is returned as a [`Diagnostic`] with file, line and column; loading
+//! goes on after a problem so that one run reports all of them.
+
+pub mod facts;
+pub mod lang;
+pub mod text;
+pub mod validate;
+pub mod values;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use facts::Facts;
+pub use lang::{Block, Field, Lang, Translation};
+
+use crate::diag::Diagnostic;
+
+/// The largest content file leafpress reads (a leaflet's text is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A topic: one set of facts, its templates and its languages.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub id: String,
+    pub dir: PathBuf,
+    pub facts_path: PathBuf,
+    pub facts: Facts,
+    /// By language tag.
+    pub langs: BTreeMap<String, Lang>,
+}
+
+impl Topic {
+    /// The language every other language is translated from.
+    pub fn source(&self) -> Option<&Lang> {
+        self.langs.get(&self.facts.source_language)
+    }
+}
+
+/// Everything read from a content folder, and every problem found while reading it.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub topics: Vec<Topic>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every topic under `dir`. Parse errors are collected; a topic whose facts cannot be
+/// read is left out (with its error reported).
+pub fn load(dir: &Path) -> Result<Content, Diagnostic> {
+    let entries = fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(dir, format!("cannot read the content folder: {e}"))
+            .with_hint("run leafpress from the project folder, or pass --content DIR")
+    })?;
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut content = Content::default();
+    for topic_dir in dirs {
+        let facts_path = topic_dir.join("facts.toml");
+        if !facts_path.is_file() {
+            continue;
+        }
+        if let Some(topic) = load_topic(&topic_dir, &facts_path, &mut content.diagnostics) {
+            content.topics.push(topic);
+        }
+    }
+    if content.topics.is_empty() && content.diagnostics.is_empty() {
+        return Err(
+            Diagnostic::error(dir, "no topic found: no sub-folder has a facts.toml")
+                .with_hint("a topic is a folder with facts.toml and one <lang>.toml per language"),
+        );
+    }
+    Ok(content)
+}
+
+fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Topic> {
+    let id = dir.file_name()?.to_string_lossy().into_owned();
+    let text = read_text(facts_path, diags)?;
+    let (facts, facts_diags) = facts::load(facts_path, &text);
+    diags.extend(facts_diags);
+    let facts = facts?;
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut langs = BTreeMap::new();
+    for path in files {
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        if !is_toml || path.file_name().is_some_and(|n| n == "facts.toml") {
+            continue;
+        }
+        let tag = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(text) = read_text(&path, diags) else {
+            continue;
+        };
+        let (lang, lang_diags) = lang::load(&path, &text, &tag);
+        diags.extend(lang_diags);
+        if let Some(lang) = lang {
+            langs.insert(tag, lang);
+        }
+    }
+    let topic = Topic {
+        id,
+        dir: dir.to_path_buf(),
+        facts_path: facts_path.to_path_buf(),
+        facts,
+        langs,
+    };
+    if topic.source().is_none() {
+        diags.push(
+            Diagnostic::error(
+                facts_path,
+                format!(
+                    "the source language `{}` has no file",
+                    topic.facts.source_language
+                ),
+            )
+            .with_hint(format!(
+                "add {}/{}.toml",
+                dir.display(),
+                topic.facts.source_language
+            )),
+        );
+    }
+    Some(topic)
+}
+
+/// Reads a content file as UTF-8 text, refusing files too large to be content.
+fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let fail = |msg: String| Diagnostic::error(path, msg);
+    match fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            diags.push(
+                fail(format!(
+                    "the file is {} bytes; content files are limited to {MAX_FILE_BYTES} bytes",
+                    m.len()
+                ))
+                .with_hint("a leaflet's text is a few kilobytes: is this the right file?"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(fail(format!("cannot read the file: {e}")));
+            return None;
+        }
+        Ok(_) => {}
+    }
+    match fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                diags.push(
+                    fail("the file is not valid UTF-8".into())
+                        .at(&text, offset..offset)
+                        .with_hint("save the file as UTF-8"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(fail(format!("cannot read the file: {e}")));
+            None
+        }
+    }
+}
+
+/// A TOML parse or type error as a diagnostic at its position.
+pub(crate) fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_owned();
+    let d = Diagnostic::error(path, message);
+    match e.span() {
+        Some(span) => d.at(text, span),
+        None => d,
+    }
+}
+
+/// "did you mean `x`?" for the closest candidate, if any is close.
+pub(crate) fn did_you_mean_hint<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    crate::diag::did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// Ids: lowercase ASCII letters, digits and '-'.
+pub(crate) fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A BCP 47 language tag of the shapes leafpress uses: language, optional script, optional
+/// region (`ja`, `zh-Hans`, `pt-BR`, `sr-Latn-RS`).
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let lang_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()));
+    let mut stage = 0;
+    for p in parts {
+        let script = p.len() == 4
+            && p.as_bytes()[0].is_ascii_uppercase()
+            && p.bytes().skip(1).all(|b| b.is_ascii_lowercase());
+        let region = (p.len() == 2 && p.bytes().all(|b| b.is_ascii_uppercase()))
+            || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()));
+        stage = match (stage, script, region) {
+            (0, true, _) => 1,
+            (0 | 1, _, true) => 2,
+            _ => return false,
+        };
+    }
+    lang_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags() {
+        for ok in [
+            "ja",
+            "en",
+            "zh-Hans",
+            "zh-Hant",
+            "pt-BR",
+            "my",
+            "km",
+            "es-419",
+            "sr-Latn-RS",
+        ] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", "EN", "zh_Hans", "pt-br", "english", "zh-Hans-Hant", "j"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+}

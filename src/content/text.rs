@@ -1,0 +1,307 @@
+//! Rich text: resolving `{kind:id}` placeholders in content strings against the facts, and
+//! formatting dates, hours and language lists in the reader's language.
+//!
+//! The result is a list of runs (plain text, a Japanese term, a phone number, a URL) that
+//! reaches the template as data, never as markup.
+
+use serde::Serialize;
+
+use super::facts::{Days, Facts};
+use super::values::{Date, MonthDay};
+
+/// A piece of resolved text, styled by the template according to its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "k", content = "t", rename_all = "kebab-case")]
+pub enum Run {
+    Plain(String),
+    /// A Japanese official term: printed with Japanese glyph forms.
+    Term(String),
+    Phone(String),
+    Url(String),
+}
+
+/// The kinds of placeholder a content string may contain.
+pub const KINDS: [&str; 8] = [
+    "date", "phone", "url", "email", "hours", "langs", "closed", "ja",
+];
+
+/// A placeholder problem: byte offset of the placeholder in the string, message, hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextError {
+    pub offset: usize,
+    pub placeholder: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Where a language's words for dates, days and lists come from.
+pub trait Labels {
+    /// The label `key` of `[labels]` (empty if missing: validation reports that).
+    fn label(&self, key: &str) -> &str;
+    /// Month names, January first.
+    fn months(&self) -> Vec<&str>;
+    /// The reader's name for the language with code `code`.
+    fn language_name(&self, code: &str) -> Option<&str>;
+}
+
+/// Splits `s` into literal text and `{kind:id}` placeholders.
+fn pieces(s: &str) -> Vec<(usize, &str, Option<(&str, &str)>)> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    let mut i = 0;
+    while let Some(open) = s[i..].find('{').map(|o| o + i) {
+        let Some(close) = s[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        let inner = &s[open + 1..close];
+        let is_placeholder = inner.split_once(':').is_some_and(|(k, id)| {
+            !k.is_empty()
+                && k.bytes().all(|b| b.is_ascii_lowercase())
+                && !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        if is_placeholder {
+            if open > rest {
+                out.push((rest, &s[rest..open], None));
+            }
+            let (k, id) = inner.split_once(':').unwrap_or_default();
+            out.push((open, &s[open..=close], Some((k, id))));
+            rest = close + 1;
+            i = close + 1;
+        } else {
+            i = open + 1;
+        }
+    }
+    if rest < s.len() {
+        out.push((rest, &s[rest..], None));
+    }
+    out
+}
+
+/// Resolves every placeholder in `s`. Returns the runs, or every problem found.
+pub fn resolve(s: &str, facts: &Facts, labels: &dyn Labels) -> Result<Vec<Run>, Vec<TextError>> {
+    let mut runs: Vec<Run> = Vec::new();
+    let mut errors = Vec::new();
+    for (offset, text, placeholder) in pieces(s) {
+        let Some((kind, id)) = placeholder else {
+            push_plain(&mut runs, text);
+            continue;
+        };
+        let fail = |message: String, known: Vec<&str>| {
+            let hint = crate::diag::did_you_mean(id, known.iter().copied())
+                .map(|s| format!("did you mean `{{{kind}:{s}}}`?"))
+                .or_else(|| {
+                    (!known.is_empty()).then(|| format!("known ids: {}", known.join(", ")))
+                });
+            TextError {
+                offset,
+                placeholder: text.to_owned(),
+                message,
+                hint,
+            }
+        };
+        let unknown = |what: &str, keys: Vec<&str>| {
+            fail(format!("unknown {what} id `{id}` in `{text}`"), keys)
+        };
+        match kind {
+            "date" => match facts.dates.get(id) {
+                Some(d) => push_plain(&mut runs, &format_date(*d, labels)),
+                None => errors.push(unknown(
+                    "date",
+                    facts.dates.keys().map(String::as_str).collect(),
+                )),
+            },
+            "phone" => match facts.phones.get(id) {
+                Some(p) => runs.push(Run::Phone(p.number.clone())),
+                None => errors.push(unknown(
+                    "phone",
+                    facts.phones.keys().map(String::as_str).collect(),
+                )),
+            },
+            "url" => match facts.urls.get(id) {
+                Some(u) => runs.push(Run::Url(display_url(u).to_owned())),
+                None => errors.push(unknown(
+                    "url",
+                    facts.urls.keys().map(String::as_str).collect(),
+                )),
+            },
+            "email" => match facts.emails.get(id) {
+                Some(e) => push_plain(&mut runs, e),
+                None => errors.push(unknown(
+                    "email",
+                    facts.emails.keys().map(String::as_str).collect(),
+                )),
+            },
+            "hours" => match facts.hours.get(id) {
+                Some(_) => push_plain(&mut runs, &format_hours(facts, id, labels)),
+                None => errors.push(unknown(
+                    "hours",
+                    facts.hours.keys().map(String::as_str).collect(),
+                )),
+            },
+            "langs" => match format_languages(facts, id, labels) {
+                Ok(t) => push_plain(&mut runs, &t),
+                Err(msg) => errors.push(fail(
+                    msg,
+                    facts.language_groups.keys().map(String::as_str).collect(),
+                )),
+            },
+            "closed" => match facts.closures.get(id) {
+                Some(&(from, to)) => push_plain(&mut runs, &format_closed(from, to, labels)),
+                None => errors.push(unknown(
+                    "closure",
+                    facts.closures.keys().map(String::as_str).collect(),
+                )),
+            },
+            "ja" => match facts.terms.get(id) {
+                Some(t) => runs.push(Run::Term(t.clone())),
+                None => errors.push(unknown(
+                    "term",
+                    facts.terms.keys().map(String::as_str).collect(),
+                )),
+            },
+            _ => errors.push(TextError {
+                offset,
+                placeholder: text.to_owned(),
+                message: format!("unknown placeholder kind `{kind}` in `{text}`"),
+                hint: Some(
+                    crate::diag::did_you_mean(kind, KINDS)
+                        .map(|k| format!("did you mean `{{{k}:{id}}}`?"))
+                        .unwrap_or_else(|| {
+                            format!(
+                                "placeholders are {{KIND:ID}} with KIND one of: {}",
+                                KINDS.join(", ")
+                            )
+                        }),
+                ),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(runs)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The ids referenced by placeholders of `kind` in `s`.
+pub fn references<'a>(s: &'a str, kind: &str) -> impl Iterator<Item = &'a str> {
+    pieces(s)
+        .into_iter()
+        .filter_map(move |(_, _, p)| p.filter(|(k, _)| *k == kind).map(|(_, id)| id))
+}
+
+fn push_plain(runs: &mut Vec<Run>, text: &str) {
+    if let Some(Run::Plain(last)) = runs.last_mut() {
+        last.push_str(text);
+    } else if !text.is_empty() {
+        runs.push(Run::Plain(text.to_owned()));
+    }
+}
+
+/// Concatenates the text of runs (for PDF metadata and plain-text uses).
+pub fn plain(runs: &[Run]) -> String {
+    runs.iter()
+        .map(|r| match r {
+            Run::Plain(t) | Run::Term(t) | Run::Phone(t) | Run::Url(t) => t.as_str(),
+        })
+        .collect()
+}
+
+/// A URL as printed under its QR code: without the scheme.
+pub fn display_url(url: &str) -> &str {
+    url.strip_prefix("https://").unwrap_or(url)
+}
+
+pub fn format_date(d: Date, labels: &dyn Labels) -> String {
+    let months = labels.months();
+    let month = months.get(usize::from(d.month) - 1).copied().unwrap_or("");
+    labels
+        .label("date")
+        .replace("{day}", &d.day.to_string())
+        .replace("{month}", month)
+        .replace("{year}", &d.year.to_string())
+}
+
+fn format_month_day(d: MonthDay, labels: &dyn Labels) -> String {
+    let months = labels.months();
+    let month = months.get(usize::from(d.month) - 1).copied().unwrap_or("");
+    labels
+        .label("month-day")
+        .replace("{day}", &d.day.to_string())
+        .replace("{month}", month)
+}
+
+fn format_closed(from: MonthDay, to: MonthDay, labels: &dyn Labels) -> String {
+    labels
+        .label("closed")
+        .replace("{from}", &format_month_day(from, labels))
+        .replace("{to}", &format_month_day(to, labels))
+}
+
+/// Opening hours in the reader's words: "Weekdays 9:30–20:00 / Weekends and holidays 9:30–17:30".
+/// Consecutive spans on the same days share the day word: "Weekdays 9:00–12:00, 13:00–17:00".
+pub fn format_hours(facts: &Facts, id: &str, labels: &dyn Labels) -> String {
+    let Some(hours) = facts.hours.get(id) else {
+        return String::new();
+    };
+    let mut parts: Vec<(Days, Vec<String>)> = Vec::new();
+    for h in hours {
+        let span = match h.open {
+            Some((from, to)) => format!("{from}–{to}"),
+            None => labels.label("all-day").to_owned(),
+        };
+        match parts.last_mut() {
+            Some((days, spans)) if *days == h.days => spans.push(span),
+            _ => parts.push((h.days, vec![span])),
+        }
+    }
+    parts
+        .into_iter()
+        .map(|(days, spans)| {
+            let all_day_every_day =
+                days == Days::EveryDay && hours.iter().all(|h| h.open.is_none());
+            if all_day_every_day {
+                spans.join(", ")
+            } else {
+                format!("{} {}", labels.label(days.label_key()), spans.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The languages of group `id`, named in the reader's language.
+pub fn format_languages(facts: &Facts, id: &str, labels: &dyn Labels) -> Result<String, String> {
+    let Some(codes) = facts.language_groups.get(id) else {
+        return Err(format!("unknown language group id `{id}`"));
+    };
+    let mut names = Vec::new();
+    for code in codes {
+        match labels.language_name(code) {
+            Some(n) => names.push(n),
+            None => return Err(format!("no name for language `{code}` in [language-names]")),
+        }
+    }
+    Ok(names.join(labels.label("list-separator")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_placeholders_and_keeps_other_braces() {
+        let p = pieces("a {date:x} b {not a placeholder} {ja:term-1}");
+        let kinds: Vec<_> = p.iter().map(|(_, t, k)| (*t, k.is_some())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("a ", false),
+                ("{date:x}", true),
+                (" b {not a placeholder} ", false),
+                ("{ja:term-1}", true)
+            ]
+        );
+    }
+}

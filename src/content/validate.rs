@@ -1,0 +1,487 @@
+//! Cross-file checks of a topic: every language against the source language, every
+//! placeholder against the facts, statements bound to a date against today, and facts that
+//! nothing uses.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::lang::{Block, Field, Lang, Translation};
+use super::text::{self, Labels, TextError};
+use super::values::Date;
+use super::{Topic, did_you_mean_hint, is_language_tag};
+use crate::diag::Diagnostic;
+
+/// The `[labels]` keys every source language must define.
+pub const REQUIRED_LABELS: [&str; 17] = [
+    "date",
+    "month-day",
+    "months",
+    "list-separator",
+    "toll-free",
+    "caller-pays",
+    "every-day",
+    "weekdays",
+    "weekends-holidays",
+    "all-day",
+    "closed",
+    "edition",
+    "draft",
+    "fallback",
+    "page",
+    "languages",
+    "hours",
+];
+
+pub const LABELS: &str = "labels";
+pub const LANGUAGE_NAMES: &str = "language-names";
+
+/// What a validation run is for.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Statements bound to a date before this are stale.
+    pub today: Date,
+    /// Missing translations are warnings (the leaflet shows the source text, marked).
+    pub allow_missing: bool,
+    /// Stale statements are errors.
+    pub strict: bool,
+}
+
+/// A language's words, falling back to the source language's for missing labels.
+pub struct LangLabels<'a> {
+    pub lang: &'a Lang,
+    pub source: &'a Lang,
+}
+
+impl<'a> LangLabels<'a> {
+    fn field(&self, block: &str, key: &str) -> Option<&'a Field> {
+        let get = |l: &'a Lang| l.blocks.get(block).and_then(|b| b.fields.get(key));
+        get(self.lang)
+            .or_else(|| get(self.source))
+            .map(|f| f.get_ref())
+    }
+}
+
+impl Labels for LangLabels<'_> {
+    fn label(&self, key: &str) -> &str {
+        match self.field(LABELS, key) {
+            Some(Field::Text(s)) => s,
+            _ => "",
+        }
+    }
+
+    fn months(&self) -> Vec<&str> {
+        match self.field(LABELS, "months") {
+            Some(Field::List(items)) => items.iter().map(|s| s.get_ref().as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn language_name(&self, code: &str) -> Option<&str> {
+        match self.field(LANGUAGE_NAMES, code) {
+            Some(Field::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Validates a topic; returns every problem found.
+pub fn topic(topic: &Topic, templates_text: &str, opts: &Options) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let Some(source) = topic.source() else {
+        return diags;
+    };
+    if source.translation != Translation::Source {
+        diags.push(
+            Diagnostic::error(
+                &source.path,
+                format!(
+                    "`{}` is the source language but is marked `{}`",
+                    source.tag,
+                    source.translation.name()
+                ),
+            )
+            .with_hint("set translation = \"source\" in [meta]"),
+        );
+    }
+    source_labels(topic, source, &mut diags);
+    for lang in topic.langs.values() {
+        if !is_language_tag(&lang.tag) {
+            diags.push(
+                Diagnostic::error(
+                    &lang.path,
+                    format!("`{}` is not a valid BCP 47 language tag", lang.tag),
+                )
+                .with_hint("name the file by its tag, e.g. ja.toml, zh-Hans.toml, pt-BR.toml"),
+            );
+        } else if crate::fonts::stack_for(&lang.tag).is_none() {
+            diags.push(
+                Diagnostic::error(&lang.path, format!("no font stack for language `{}`", lang.tag))
+                    .with_hint("add the language's script to the font stacks in src/fonts.rs and its font to fonts/"),
+            );
+        }
+        if lang.tag != source.tag {
+            if lang.translation == Translation::Source {
+                diags.push(Diagnostic::error(&lang.path, format!(
+                    "`{}` is marked as the source language, but the topic's source language is `{}`",
+                    lang.tag, source.tag
+                )).with_hint("set translation = \"draft\" or \"reviewed\" in [meta]"));
+            }
+            compare_with_source(lang, source, opts, &mut diags);
+        }
+        let labels = LangLabels { lang, source };
+        for (name, block) in &lang.blocks {
+            for_each_string(block, |s, span| {
+                check_string(topic, lang, &labels, name, s, span, &mut diags)
+            });
+            if let Some(until) = &block.until {
+                check_until(topic, lang, name, until, opts, &mut diags);
+            }
+        }
+    }
+    unused_facts(topic, templates_text, &mut diags);
+    diags
+}
+
+fn source_labels(topic: &Topic, source: &Lang, diags: &mut Vec<Diagnostic>) {
+    let Some(labels) = source.blocks.get(LABELS) else {
+        diags.push(
+            Diagnostic::error(&source.path, "missing table [labels]")
+                .with_hint(format!("add [labels] with: {}", REQUIRED_LABELS.join(", "))),
+        );
+        return;
+    };
+    for key in REQUIRED_LABELS {
+        if !labels.fields.contains_key(key) {
+            diags.push(
+                Diagnostic::error(&source.path, format!("missing key `{key}` in [labels]"))
+                    .at(&source.text, labels.span.clone()),
+            );
+        }
+    }
+    let names = source.blocks.get(LANGUAGE_NAMES);
+    let codes: BTreeSet<&String> = topic.facts.language_groups.values().flatten().collect();
+    for code in codes {
+        if !names.is_some_and(|b| b.fields.contains_key(code.as_str())) {
+            diags.push(
+                Diagnostic::error(
+                    &source.path,
+                    format!("no name for language `{code}` in [language-names]"),
+                )
+                .with_hint(format!(
+                    "facts.toml's language groups use `{code}`: add `{code} = \"…\"`"
+                )),
+            );
+        }
+    }
+}
+
+/// Every string of a block with its span in the file.
+fn for_each_string(block: &Block, mut f: impl FnMut(&str, Range<usize>)) {
+    for field in block.fields.values() {
+        match field.get_ref() {
+            Field::Text(s) => f(s, field.span()),
+            Field::List(items) => items.iter().for_each(|i| f(i.get_ref(), i.span())),
+        }
+    }
+}
+
+fn check_string(
+    topic: &Topic,
+    lang: &Lang,
+    labels: &LangLabels,
+    block: &str,
+    s: &str,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if s.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(&lang.path, format!("empty text in [{block}]"))
+                .at(&lang.text, span)
+                .with_hint("write the text, or delete the key to mark it as not yet translated"),
+        );
+        return;
+    }
+    if block == LABELS {
+        return; // labels hold patterns ({day}, {n}), not fact placeholders
+    }
+    if let Err(errors) = text::resolve(s, &topic.facts, labels) {
+        for e in errors {
+            let at = locate(&lang.text, &span, s, &e);
+            let mut d = Diagnostic::error(&lang.path, e.message).at(&lang.text, at..at);
+            if let Some(h) = e.hint {
+                d = d.with_hint(h);
+            }
+            diags.push(d);
+        }
+    }
+}
+
+/// The byte offset in the file of a placeholder found in a string value at `span`.
+fn locate(file: &str, span: &Range<usize>, value: &str, e: &TextError) -> usize {
+    let raw = file.get(span.clone()).unwrap_or("");
+    let nth = value[..e.offset].matches(e.placeholder.as_str()).count();
+    raw.match_indices(e.placeholder.as_str())
+        .nth(nth)
+        .map_or(span.start, |(i, _)| span.start + i)
+}
+
+fn check_until(
+    topic: &Topic,
+    lang: &Lang,
+    block: &str,
+    until: &Spanned<String>,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let id = until.get_ref();
+    let Some(date) = topic.facts.dates.get(id) else {
+        let mut d = Diagnostic::error(
+            &lang.path,
+            format!("unknown date id `{id}` in `until` of [{block}]"),
+        )
+        .at(&lang.text, until.span());
+        if let Some(h) = did_you_mean_hint(id, topic.facts.dates.keys().map(String::as_str)) {
+            d = d.with_hint(h);
+        }
+        diags.push(d);
+        return;
+    };
+    if *date < opts.today {
+        let message = format!(
+            "[{block}] is true only until {date} (`{id}`), which has passed (today is {})",
+            opts.today
+        );
+        let d = if opts.strict {
+            Diagnostic::error(&lang.path, message)
+        } else {
+            Diagnostic::warning(&lang.path, message)
+        };
+        diags.push(
+            d.at(&lang.text, until.span())
+                .with_hint("update or remove the statement, then the `until` key"),
+        );
+    }
+}
+
+fn compare_with_source(lang: &Lang, source: &Lang, opts: &Options, diags: &mut Vec<Diagnostic>) {
+    let missing = |msg: String, span: Option<Range<usize>>| {
+        let d = if opts.allow_missing {
+            Diagnostic::warning(&lang.path, msg)
+        } else {
+            Diagnostic::error(&lang.path, msg)
+        };
+        let d = match span {
+            Some(s) => d.at(&lang.text, s),
+            None => d,
+        };
+        d.with_hint(if opts.allow_missing {
+            format!(
+                "the leaflet shows the {} text there, marked as not translated",
+                source.tag
+            )
+        } else {
+            format!(
+                "translate it from {}, or build with --allow-missing to show the {} text, marked",
+                source.path.display(),
+                source.tag
+            )
+        })
+    };
+    for (name, src_block) in &source.blocks {
+        let Some(block) = lang.blocks.get(name) else {
+            diags.push(missing(format!("block [{name}] is not translated"), None));
+            continue;
+        };
+        for (key, src_field) in &src_block.fields {
+            let Some(field) = block.fields.get(key) else {
+                diags.push(missing(
+                    format!("`{name}.{key}` is not translated"),
+                    Some(block.span.clone()),
+                ));
+                continue;
+            };
+            match (src_field.get_ref(), field.get_ref()) {
+                (Field::Text(_), Field::Text(_)) => {}
+                (Field::List(a), Field::List(b)) => {
+                    if a.len() != b.len() && !(name == LABELS && key == "months") {
+                        diags.push(
+                            Diagnostic::error(
+                                &lang.path,
+                                format!(
+                                    "`{name}.{key}` has {} items, {} has {}",
+                                    b.len(),
+                                    source.tag,
+                                    a.len()
+                                ),
+                            )
+                            .at(&lang.text, field.span())
+                            .with_hint("keep one item per item of the source list"),
+                        );
+                    }
+                }
+                (a, b) => diags.push(
+                    Diagnostic::error(
+                        &lang.path,
+                        format!(
+                            "`{name}.{key}` is {}, expected {} as in {}",
+                            b.kind(),
+                            a.kind(),
+                            source.tag
+                        ),
+                    )
+                    .at(&lang.text, field.span()),
+                ),
+            }
+        }
+        for (key, field) in &block.fields {
+            if !src_block.fields.contains_key(key) {
+                let mut d =
+                    Diagnostic::error(&lang.path, format!("unknown key `{key}` in [{name}]"))
+                        .at(&lang.text, field.span());
+                if let Some(h) = did_you_mean_hint(key, src_block.fields.keys().map(String::as_str))
+                {
+                    d = d.with_hint(h);
+                }
+                diags.push(d);
+            }
+        }
+    }
+    for (name, block) in &lang.blocks {
+        if !source.blocks.contains_key(name) {
+            let mut d = Diagnostic::error(&lang.path, format!("unknown block [{name}]"))
+                .at(&lang.text, block.span.clone());
+            if let Some(h) = did_you_mean_hint(name, source.blocks.keys().map(String::as_str)) {
+                d = d.with_hint(h);
+            }
+            diags.push(d);
+        }
+    }
+    if let Some(Field::List(months)) = lang
+        .blocks
+        .get(LABELS)
+        .and_then(|b| b.fields.get("months"))
+        .map(|f| f.get_ref())
+    {
+        if months.len() != 12 {
+            let span = lang.blocks[LABELS].fields["months"].span();
+            diags.push(
+                Diagnostic::error(
+                    &lang.path,
+                    format!("`labels.months` has {} names, expected 12", months.len()),
+                )
+                .at(&lang.text, span),
+            );
+        }
+    }
+}
+
+/// Warns about facts that no language, hotline or template uses.
+fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>) {
+    let f = &topic.facts;
+    let mut used: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for lang in topic.langs.values() {
+        for block in lang.blocks.values() {
+            for_each_string(block, |s, _| {
+                for kind in text::KINDS {
+                    for id in text::references(s, kind) {
+                        // Leak-free: ids live in facts; look them up to borrow from there.
+                        if let Some(k) = fact_key(f, kind, id) {
+                            used.insert((kind, k));
+                        }
+                    }
+                }
+            });
+            if let Some(u) = &block.until {
+                if let Some((k, _)) = f.dates.get_key_value(u.get_ref()) {
+                    used.insert(("date", k));
+                }
+            }
+        }
+    }
+    for h in &f.hotlines {
+        match &h.contact {
+            super::facts::Contact::Phone(p) => used.insert(("phone", p)),
+            super::facts::Contact::Url(u) => used.insert(("url", u)),
+        };
+        for (g, hours) in &h.rows {
+            used.insert(("langs", g));
+            used.insert(("hours", hours));
+        }
+        if let Some(c) = &h.closed {
+            used.insert(("closed", c));
+        }
+    }
+    let in_template = |id: &str| templates_text.contains(&format!("\"{id}\""));
+    let tables: [(&str, &str, Vec<&String>); 8] = [
+        ("date", "dates", f.dates.keys().collect()),
+        ("phone", "phones", f.phones.keys().collect()),
+        ("url", "urls", f.urls.keys().collect()),
+        ("email", "emails", f.emails.keys().collect()),
+        ("hours", "hours", f.hours.keys().collect()),
+        (
+            "langs",
+            "language-groups",
+            f.language_groups.keys().collect(),
+        ),
+        ("closed", "closures", f.closures.keys().collect()),
+        ("ja", "terms", f.terms.keys().collect()),
+    ];
+    for (kind, table, ids) in tables {
+        for id in ids {
+            if !used.contains(&(kind, id.as_str())) && !in_template(id) {
+                let at = topic_fact_offset(&topic_facts_text(topic), table, id);
+                let d = Diagnostic::warning(
+                    &topic.facts_path,
+                    format!("fact `{table}.{id}` is not used by any language or template"),
+                )
+                .with_hint(format!(
+                    "use it with {{{kind}:{id}}}, or remove it if it is no longer needed"
+                ));
+                diags.push(match at {
+                    Some(o) => d.at(&topic_facts_text(topic), o..o),
+                    None => d,
+                });
+            }
+        }
+    }
+}
+
+fn fact_key<'a>(f: &'a super::Facts, kind: &str, id: &str) -> Option<&'a str> {
+    let k = match kind {
+        "date" => f.dates.get_key_value(id).map(|(k, _)| k),
+        "phone" => f.phones.get_key_value(id).map(|(k, _)| k),
+        "url" => f.urls.get_key_value(id).map(|(k, _)| k),
+        "email" => f.emails.get_key_value(id).map(|(k, _)| k),
+        "hours" => f.hours.get_key_value(id).map(|(k, _)| k),
+        "langs" => f.language_groups.get_key_value(id).map(|(k, _)| k),
+        "closed" => f.closures.get_key_value(id).map(|(k, _)| k),
+        "ja" => f.terms.get_key_value(id).map(|(k, _)| k),
+        _ => None,
+    };
+    k.map(String::as_str)
+}
+
+fn topic_facts_text(topic: &Topic) -> String {
+    std::fs::read_to_string(&topic.facts_path).unwrap_or_default()
+}
+
+/// Where `id = …` is defined inside `[table]` of facts.toml (a best effort for pointing).
+fn topic_fact_offset(text: &str, table: &str, id: &str) -> Option<usize> {
+    let start = text.find(&format!("[{table}]"))?;
+    let rel = text[start..].lines().scan(0, |pos, line| {
+        let here = *pos;
+        *pos += line.len() + 1;
+        Some((here, line))
+    });
+    for (off, line) in rel {
+        if line.trim_start().starts_with(&format!("{id} "))
+            || line.trim_start().starts_with(&format!("{id}="))
+        {
+            return Some(start + off + line.len() - line.trim_start().len());
+        }
+    }
+    None
+}

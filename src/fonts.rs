@@ -1,0 +1,172 @@
+//! Fonts: loads the bundled fonts from `fonts/` (never system fonts, so every machine prints
+//! the same), says which font stack each language uses, and checks that a stack covers text.
+
+use std::fs;
+use std::path::Path;
+
+use ab_glyph::{Font as _, FontRef};
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook, FontStyle, FontVariant, FontWeight};
+
+/// Every face of every font file in the font folder.
+pub struct FontSet {
+    pub fonts: Vec<Font>,
+    pub book: FontBook,
+}
+
+/// The fonts and typographic language of one leaflet language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stack {
+    /// Font families, first choice first; a character missing in one comes from the next.
+    pub families: &'static [&'static str],
+    /// ISO 639 language and region for typst's `text(lang:, region:)` (shaping, Han forms,
+    /// line breaking, hyphenation).
+    pub lang: &'static str,
+    pub region: Option<&'static str>,
+    /// Keep words whole: break lines only at spaces (Korean).
+    pub keep_words: bool,
+}
+
+const LATIN: &[&str] = &["Noto Sans", "Noto Sans CJK JP"];
+
+/// Languages written in Latin (incl. Vietnamese) or Cyrillic script.
+const LATIN_LANGS: [&str; 12] = [
+    "en", "es", "pt", "tl", "fil", "vi", "id", "mn", "fr", "de", "ru", "uk",
+];
+
+/// Japanese official terms are printed with this stack in every leaflet.
+pub const JAPANESE: &[&str] = &["Noto Sans CJK JP", "Noto Sans"];
+
+/// The font stack of a language tag, or None when leafpress has no fonts for its script.
+pub fn stack_for(tag: &str) -> Option<Stack> {
+    let stack = |families: &'static [&'static str], lang: &'static str, region| {
+        Some(Stack {
+            families,
+            lang,
+            region,
+            keep_words: false,
+        })
+    };
+    match tag {
+        "ja" => stack(JAPANESE, "ja", None),
+        "zh-Hans" | "zh-CN" | "zh-SG" => {
+            stack(&["Noto Sans CJK SC", "Noto Sans"], "zh", Some("CN"))
+        }
+        "zh-Hant" | "zh-TW" => stack(&["Noto Sans CJK TC", "Noto Sans"], "zh", Some("TW")),
+        "ko" => Some(Stack {
+            keep_words: true,
+            ..stack(&["Noto Sans CJK KR", "Noto Sans"], "ko", None)?
+        }),
+        "th" => stack(
+            &["Noto Sans Thai", "Noto Sans", "Noto Sans CJK JP"],
+            "th",
+            None,
+        ),
+        "ne" => stack(
+            &["Noto Sans Devanagari", "Noto Sans", "Noto Sans CJK JP"],
+            "ne",
+            None,
+        ),
+        "hi" => stack(
+            &["Noto Sans Devanagari", "Noto Sans", "Noto Sans CJK JP"],
+            "hi",
+            None,
+        ),
+        "my" => stack(
+            &["Noto Sans Myanmar", "Noto Sans", "Noto Sans CJK JP"],
+            "my",
+            None,
+        ),
+        "km" => stack(
+            &["Noto Sans Khmer", "Noto Sans", "Noto Sans CJK JP"],
+            "km",
+            None,
+        ),
+        "pt-BR" => stack(LATIN, "pt", Some("BR")),
+        // Latin, Vietnamese and Cyrillic scripts: Noto Sans.
+        _ => LATIN_LANGS
+            .iter()
+            .find(|l| **l == tag)
+            .and_then(|l| stack(LATIN, l, None)),
+    }
+}
+
+impl FontSet {
+    /// Reads every .ttf/.otf/.ttc file in `dir` once and indexes all its faces.
+    pub fn load(dir: &Path) -> Result<FontSet, String> {
+        let entries = fs::read_dir(dir)
+            .map_err(|e| format!("cannot read the font folder {}: {e}", dir.display()))?;
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    matches!(
+                        e.to_ascii_lowercase().as_str(),
+                        "ttf" | "otf" | "ttc" | "otc"
+                    )
+                })
+            })
+            .collect();
+        paths.sort();
+        let mut fonts = Vec::new();
+        for path in paths {
+            let data =
+                fs::read(&path).map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
+            let before = fonts.len();
+            // One shared buffer per file: every face of a .ttc borrows it.
+            fonts.extend(Font::iter(Bytes::new(data)));
+            if fonts.len() == before {
+                return Err(format!(
+                    "{} is not a font file typst can read",
+                    path.display()
+                ));
+            }
+        }
+        if fonts.is_empty() {
+            return Err(format!("no font files in {}", dir.display()));
+        }
+        let book = FontBook::from_fonts(&fonts);
+        Ok(FontSet { fonts, book })
+    }
+
+    /// The families of `stack` that are missing from the font folder.
+    pub fn missing_families(&self, families: &[&str]) -> Vec<String> {
+        families
+            .iter()
+            .filter(|f| !self.book.contains_family(&f.to_lowercase()))
+            .map(|f| f.to_string())
+            .collect()
+    }
+
+    /// The regular face of each family of the stack, as ab_glyph fonts.
+    pub fn coverage(&self, families: &[&str]) -> Coverage<'_> {
+        let regular = FontVariant::new(FontStyle::Normal, FontWeight::REGULAR, Default::default());
+        let faces = families
+            .iter()
+            .filter_map(|f| self.book.select(&f.to_lowercase(), regular))
+            .filter_map(|i| self.fonts.get(i))
+            .filter_map(|font| {
+                FontRef::try_from_slice_and_index(font.data().as_slice(), font.index()).ok()
+            })
+            .collect();
+        Coverage { faces }
+    }
+}
+
+/// Answers "does any font of this stack have a glyph for this character?".
+pub struct Coverage<'a> {
+    faces: Vec<FontRef<'a>>,
+}
+
+impl Coverage<'_> {
+    pub fn covers(&self, c: char) -> bool {
+        // Layout controls and spaces need no glyph.
+        if c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FE00}'..='\u{FE0F}')
+        {
+            return true;
+        }
+        self.faces.iter().any(|f| f.glyph_id(c).0 != 0)
+    }
+}

@@ -1,0 +1,224 @@
+//! Model stage: turns validated content (one topic, one template, one language) into the data
+//! a template lays out: resolved text runs, the hotline table, URLs with their QR codes.
+//! Everything here is data; the template decides only where it goes and how it looks.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::content::facts::Contact;
+use crate::content::lang::{Field, Lang, Translation};
+use crate::content::text::{self, Labels};
+use crate::content::validate::{LABELS, LangLabels};
+use crate::content::values::Date;
+use crate::content::{Block, Topic};
+use crate::diag::Diagnostic;
+use crate::fonts::{self, Stack};
+use crate::qr;
+
+/// Everything one leaflet needs, before layout.
+#[derive(Debug, Clone)]
+pub struct Leaflet {
+    pub topic: String,
+    pub template: String,
+    pub lang: String,
+    pub title: String,
+    pub author: String,
+    pub edition: Date,
+    pub stack: Stack,
+    /// Blocks shown in the source language because they are not translated yet.
+    pub fallbacks: Vec<String>,
+    /// The data the template reads as `/data.json`.
+    pub data: Value,
+    /// Further virtual files (the QR codes), by path.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Leaflet {
+    /// The output file name: `<topic>-<template>-<lang>.pdf`.
+    pub fn file_name(&self) -> String {
+        format!("{}-{}-{}.pdf", self.topic, self.template, self.lang)
+    }
+}
+
+/// Builds the leaflet model. Missing blocks fall back to the source language when
+/// `allow_missing` is set (and are listed in `fallbacks`); otherwise they are errors.
+pub fn build(
+    topic: &Topic,
+    template: &str,
+    lang: &Lang,
+    allow_missing: bool,
+) -> Result<Leaflet, Vec<Diagnostic>> {
+    let source = topic.source().ok_or_else(|| {
+        vec![Diagnostic::error(
+            &topic.facts_path,
+            "the source language has no file",
+        )]
+    })?;
+    let stack = fonts::stack_for(&lang.tag).ok_or_else(|| {
+        vec![Diagnostic::error(
+            &lang.path,
+            format!("no font stack for language `{}`", lang.tag),
+        )]
+    })?;
+    let own = LangLabels { lang, source };
+    let src = LangLabels {
+        lang: source,
+        source,
+    };
+    let mut errors = Vec::new();
+    let mut fallbacks = Vec::new();
+    let mut blocks = Map::new();
+    for (name, src_block) in &source.blocks {
+        let (block, labels, fallback): (&Block, &LangLabels, bool) = match lang.blocks.get(name) {
+            Some(b) if src_block.fields.keys().all(|k| b.fields.contains_key(k)) => {
+                (b, &own, false)
+            }
+            _ if allow_missing || lang.tag == source.tag => (src_block, &src, true),
+            _ => {
+                errors.push(Diagnostic::error(&lang.path, format!("block [{name}] is not (fully) translated"))
+                    .with_hint("translate it, or build with --allow-missing to print the source text, marked"));
+                continue;
+            }
+        };
+        if fallback {
+            fallbacks.push(name.clone());
+        }
+        let mut fields = Map::new();
+        fields.insert("fallback".into(), Value::Bool(fallback));
+        for (key, field) in &block.fields {
+            let value = match field.get_ref() {
+                Field::Text(s) if name == LABELS => Value::String(s.clone()),
+                Field::List(items) if name == LABELS => {
+                    json!(items.iter().map(|i| i.get_ref()).collect::<Vec<_>>())
+                }
+                Field::Text(s) => runs(s, topic, labels, &lang.path, &mut errors),
+                Field::List(items) => Value::Array(
+                    items
+                        .iter()
+                        .map(|i| runs(i.get_ref(), topic, labels, &lang.path, &mut errors))
+                        .collect(),
+                ),
+            };
+            fields.insert(key.clone(), value);
+        }
+        blocks.insert(name.clone(), Value::Object(fields));
+    }
+
+    let facts = &topic.facts;
+    let hotlines: Vec<Value> = facts
+        .hotlines
+        .iter()
+        .map(|h| {
+            let (phone, url) = match &h.contact {
+                Contact::Phone(p) => (facts.phones.get(p), None),
+                Contact::Url(u) => (None, Some(u.as_str())),
+            };
+            json!({
+                "id": h.id,
+                "phone": phone.map(|p| &p.number),
+                "toll-free": phone.is_some_and(|p| p.toll_free),
+                "url": url,
+                "rows": h.rows.iter().map(|(group, hours)| json!({
+                    "languages": text::format_languages(facts, group, &own).unwrap_or_default(),
+                    "hours": text::format_hours(facts, hours, &own),
+                })).collect::<Vec<_>>(),
+                "closed": h.closed.as_ref().map(|c| {
+                    runs(&format!("{{closed:{c}}}"), topic, &own, &lang.path, &mut Vec::new())
+                }),
+            })
+        })
+        .collect();
+
+    let mut files = BTreeMap::new();
+    let mut urls = Map::new();
+    for (id, url) in &facts.urls {
+        let path = format!("/qr/{id}.svg");
+        match qr::svg(url) {
+            Ok(svg) => {
+                files.insert(path.clone(), svg.into_bytes());
+            }
+            Err(e) => errors.push(Diagnostic::error(&topic.facts_path, e)),
+        }
+        urls.insert(
+            id.clone(),
+            json!({ "url": url, "display": text::display_url(url), "qr": path }),
+        );
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let edition = lang.edition.unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    });
+    let header = blocks.get(&format!("{template}-header"));
+    let plain_field = |key: &str| {
+        header
+            .and_then(|h| h.get(key))
+            .map(value_plain)
+            .unwrap_or_default()
+    };
+    let title = plain_field("title");
+    let author = plain_field("center");
+    let data = json!({
+        "tag": lang.tag,
+        "lang": stack.lang,
+        "region": stack.region,
+        "fonts": stack.families,
+        "ja-fonts": fonts::JAPANESE,
+        "keep-words": stack.keep_words,
+        "title": title,
+        "author": author,
+        "keywords": [title, author, "マイナ保険証", "マイナンバーカード", "資格確認書", lang.name],
+        "edition": own.label("edition").replace("{date}", &text::format_date(edition, &own)),
+        "draft": (lang.translation == Translation::Draft).then(|| own.label("draft")),
+        "fallback-note": own.label("fallback"),
+        "blocks": blocks,
+        "hotlines": hotlines,
+        "urls": urls,
+        "phones": facts.phones.iter().map(|(id, p)| (id.clone(), json!({"number": p.number, "toll-free": p.toll_free}))).collect::<Map<_, _>>(),
+        "emails": facts.emails,
+    });
+    Ok(Leaflet {
+        topic: topic.id.clone(),
+        template: template.to_owned(),
+        lang: lang.tag.clone(),
+        title,
+        author,
+        edition,
+        stack,
+        fallbacks,
+        data,
+        files,
+    })
+}
+
+fn runs(
+    s: &str,
+    topic: &Topic,
+    labels: &dyn Labels,
+    path: &std::path::Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Value {
+    match text::resolve(s, &topic.facts, labels) {
+        Ok(r) => serde_json::to_value(r).unwrap_or(Value::Null),
+        Err(es) => {
+            errors.extend(es.into_iter().map(|e| Diagnostic::error(path, e.message)));
+            Value::Null
+        }
+    }
+}
+
+/// The plain text of a runs value (for PDF metadata).
+fn value_plain(v: &Value) -> String {
+    v.as_array()
+        .map(|runs| {
+            runs.iter()
+                .filter_map(|r| r.get("t").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
+}

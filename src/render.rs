@@ -1,0 +1,250 @@
+//! Render stage: a typst `World` that sees only the templates folder, the bundled fonts and
+//! the leaflet's data (as virtual files), compiles a template into pages, and exports PDF.
+//!
+//! Nothing else is readable: no system fonts, no files outside `templates/`, no packages, no
+//! network. Same input, same bytes: the date, PDF identifier and creator are fixed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use typst::diag::{
+    FileError, FileResult, PackageError, Severity as TypstSeverity, SourceDiagnostic, Warned,
+};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
+
+use crate::content::values::Date;
+use crate::diag::{Diagnostic, Position, Severity};
+use crate::fonts::FontSet;
+use crate::leaflet::Leaflet;
+
+/// The virtual folder the templates appear in, inside typst.
+const TEMPLATES: &str = "/templates";
+
+/// What stays the same across leaflets: the standard library, the fonts, the templates folder.
+pub struct Engine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    templates: PathBuf,
+}
+
+/// A compiled leaflet and the template's warnings.
+pub struct Compiled {
+    pub document: PagedDocument,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Engine {
+    pub fn new(fonts: FontSet, templates: &Path) -> Engine {
+        Engine {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(fonts.book),
+            fonts: fonts.fonts,
+            templates: templates.to_path_buf(),
+        }
+    }
+
+    /// The template file of a template name.
+    pub fn template_path(&self, template: &str) -> PathBuf {
+        self.templates.join(format!("{template}.typ"))
+    }
+
+    /// Lays out a leaflet with its template.
+    pub fn compile(&self, leaflet: &Leaflet) -> Result<Compiled, Vec<Diagnostic>> {
+        let template = self.template_path(&leaflet.template);
+        if !template.is_file() {
+            return Err(vec![
+                Diagnostic::error(
+                    &template,
+                    format!("template `{}` not found", leaflet.template),
+                )
+                .with_hint(format!(
+                    "facts.toml lists it under [topic] templates; add {}",
+                    template.display()
+                )),
+            ]);
+        }
+        let world = LeafWorld::new(self, leaflet);
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+        let warnings = warnings.iter().map(|d| world.diagnostic(d)).collect();
+        match output {
+            Ok(document) => Ok(Compiled { document, warnings }),
+            Err(errors) => Err(errors.iter().map(|d| world.diagnostic(d)).collect()),
+        }
+    }
+
+    /// Exports a compiled leaflet as PDF: tagged, with a fixed date and identifier.
+    pub fn pdf(
+        &self,
+        leaflet: &Leaflet,
+        document: &PagedDocument,
+        date: Date,
+    ) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let timestamp = Datetime::from_ymd_hms(date.year, date.month, date.day, 0, 0, 0)
+            .map(Timestamp::new_utc);
+        let options = PdfOptions {
+            ident: Smart::Custom(format!(
+                "leafpress/{}/{}/{}",
+                leaflet.topic, leaflet.template, leaflet.lang
+            )),
+            creator: Smart::Custom(Some("leafpress".into())),
+            timestamp,
+            page_ranges: None,
+            standards: PdfStandards::default(),
+            tagged: true,
+            pretty: false,
+        };
+        let world = LeafWorld::new(self, leaflet);
+        typst_pdf::pdf(document, &options)
+            .map_err(|errors| errors.iter().map(|d| world.diagnostic(d)).collect())
+    }
+}
+
+struct LeafWorld<'a> {
+    engine: &'a Engine,
+    main: FileId,
+    today: Option<Datetime>,
+    /// The leaflet's data and QR codes, by virtual path.
+    virtual_files: HashMap<String, Bytes>,
+    sources: Mutex<HashMap<FileId, FileResult<Source>>>,
+}
+
+fn file_id(path: &str) -> Option<FileId> {
+    VirtualPath::new(path)
+        .ok()
+        .map(|v| RootedPath::new(VirtualRoot::Project, v).intern())
+}
+
+impl<'a> LeafWorld<'a> {
+    fn new(engine: &'a Engine, leaflet: &Leaflet) -> Self {
+        let main_path = format!("{TEMPLATES}/{}.typ", leaflet.template);
+        let main = file_id(&main_path).unwrap_or_else(|| {
+            FileId::unique(RootedPath::new(
+                VirtualRoot::Project,
+                VirtualPath::new("/main.typ").expect("valid path"),
+            ))
+        });
+        let mut virtual_files: HashMap<String, Bytes> = leaflet
+            .files
+            .iter()
+            .map(|(p, b)| (p.clone(), Bytes::new(b.clone())))
+            .collect();
+        let data = serde_json::to_vec(&leaflet.data).unwrap_or_default();
+        virtual_files.insert("/data.json".into(), Bytes::new(data));
+        let e = leaflet.edition;
+        LeafWorld {
+            engine,
+            main,
+            today: Datetime::from_ymd(e.year, e.month, e.day),
+            virtual_files,
+            sources: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Where a typst file id lives on disk (only inside the templates folder).
+    fn disk_path(&self, id: FileId) -> FileResult<PathBuf> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Package(PackageError::Other(Some(
+                format!("{spec}: leafpress prints offline and uses no typst packages; put what the template needs in templates/").into(),
+            ))));
+        }
+        let vpath = id.vpath().get_with_slash();
+        let inside = vpath
+            .strip_prefix(TEMPLATES)
+            .and_then(|rest| rest.strip_prefix('/'));
+        match inside {
+            Some(rest) => Ok(self.engine.templates.join(rest)),
+            None => Err(FileError::Other(Some(
+                format!("{vpath} is outside the templates folder; templates may read only templates/ and the leaflet's data").into(),
+            ))),
+        }
+    }
+
+    fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
+        let path = self.disk_path(id)?;
+        std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))
+    }
+
+    /// A typst diagnostic as ours: template file, line and column, message and hints.
+    fn diagnostic(&self, d: &SourceDiagnostic) -> Diagnostic {
+        let id = d.span.id();
+        let path = id
+            .and_then(|id| self.disk_path(id).ok())
+            .unwrap_or_else(|| {
+                self.engine.template_path(
+                    self.main
+                        .vpath()
+                        .file_name()
+                        .unwrap_or("")
+                        .trim_end_matches(".typ"),
+                )
+            });
+        let position = id.zip(self.range(d.span)).and_then(|(id, range)| {
+            self.source(id)
+                .ok()
+                .map(|s| Position::of_offset(s.text(), range.start))
+        });
+        let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
+        Diagnostic {
+            severity: if d.severity == TypstSeverity::Error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            path,
+            position,
+            message: d.message.to_string(),
+            hint: (!hints.is_empty()).then(|| hints.join("; ")),
+        }
+    }
+}
+
+impl World for LeafWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let mut sources = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+        sources
+            .entry(id)
+            .or_insert_with(|| {
+                let bytes = self.read(id)?;
+                let text = String::from_utf8(bytes).map_err(|_| FileError::InvalidUtf8)?;
+                Ok(Source::new(id, text))
+            })
+            .clone()
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Project = id.root() {
+            if let Some(bytes) = self.virtual_files.get(id.vpath().get_with_slash()) {
+                return Ok(bytes.clone());
+            }
+        }
+        self.read(id).map(Bytes::new)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}

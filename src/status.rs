@@ -1,0 +1,169 @@
+//! Translation status: which blocks of each language are translated, missing, or outdated
+//! (translated from an older version of the source text), as translation tools report it.
+//!
+//! Each translated block records `translated-from = "<hash>"`: the hash of the source
+//! language's block it was translated from. When the source block changes, its hash changes
+//! and the translation is reported as outdated.
+
+use std::fmt::Write as _;
+
+use crate::content::Topic;
+use crate::content::lang::{Block, Field, Lang, TRANSLATED_FROM, Translation};
+
+/// A short, stable hash of a block's text (FNV-1a, 64 bits, shown as 8 hex digits).
+pub fn block_hash(block: &Block) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |s: &str| {
+        for b in s.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for (key, field) in &block.fields {
+        eat(key);
+        match field.get_ref() {
+            Field::Text(s) => eat(s),
+            Field::List(items) => items.iter().for_each(|i| eat(i.get_ref())),
+        }
+    }
+    format!("{:08x}", h >> 32)
+}
+
+/// The state of one block of one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockState {
+    Current,
+    /// Translated from another version of the source block (or no version recorded).
+    Outdated,
+    Missing,
+}
+
+/// One language's counts.
+#[derive(Debug, Clone)]
+pub struct LangStatus {
+    pub tag: String,
+    pub translation: Translation,
+    pub blocks: Vec<(String, BlockState)>,
+}
+
+impl LangStatus {
+    pub fn count(&self, state: BlockState) -> usize {
+        self.blocks.iter().filter(|(_, s)| *s == state).count()
+    }
+
+    /// Blocks translated and current, as a percentage of the source's blocks.
+    pub fn percent_current(&self) -> f64 {
+        if self.blocks.is_empty() {
+            return 100.0;
+        }
+        100.0 * self.count(BlockState::Current) as f64 / self.blocks.len() as f64
+    }
+}
+
+/// The state of a language's block against the source block.
+pub fn block_state(lang: &Lang, source: &Lang, name: &str) -> BlockState {
+    let src = &source.blocks[name];
+    match lang.blocks.get(name) {
+        None => BlockState::Missing,
+        Some(b) if !src.fields.keys().all(|k| b.fields.contains_key(k)) => BlockState::Missing,
+        Some(_) if lang.tag == source.tag => BlockState::Current,
+        Some(b) => match &b.translated_from {
+            Some(h) if *h.get_ref() == block_hash(src) => BlockState::Current,
+            _ => BlockState::Outdated,
+        },
+    }
+}
+
+/// The status of every language of a topic (the source language first).
+pub fn topic_status(topic: &Topic) -> Vec<LangStatus> {
+    let Some(source) = topic.source() else {
+        return Vec::new();
+    };
+    let mut langs: Vec<&Lang> = topic.langs.values().collect();
+    langs.sort_by_key(|l| (l.tag != source.tag, l.tag.clone()));
+    langs
+        .into_iter()
+        .map(|lang| LangStatus {
+            tag: lang.tag.clone(),
+            translation: lang.translation,
+            blocks: source
+                .blocks
+                .keys()
+                .map(|name| (name.clone(), block_state(lang, source, name)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The status table as printed by `leafpress status`.
+pub fn table(topic: &Topic, rows: &[LangStatus]) -> String {
+    let mut out = String::new();
+    let source = topic.source().map_or("?", |s| s.tag.as_str());
+    let _ = writeln!(out, "{} (source language: {source})", topic.id);
+    let _ = writeln!(
+        out,
+        "{:<9} {:>10} {:>8} {:>9}  {:>7}  status",
+        "language", "translated", "missing", "outdated", "current"
+    );
+    for r in rows {
+        let translated = r.blocks.len() - r.count(BlockState::Missing);
+        let _ = writeln!(
+            out,
+            "{:<9} {:>5} / {:<2} {:>8} {:>9}  {:>6.0}%  {}",
+            r.tag,
+            translated,
+            r.blocks.len(),
+            r.count(BlockState::Missing),
+            r.count(BlockState::Outdated),
+            r.percent_current(),
+            r.translation.name()
+        );
+        for (name, state) in &r.blocks {
+            match state {
+                BlockState::Missing => {
+                    let _ = writeln!(out, "          missing:  [{name}]");
+                }
+                BlockState::Outdated => {
+                    let _ = writeln!(out, "          outdated: [{name}]");
+                }
+                BlockState::Current => {}
+            }
+        }
+    }
+    out
+}
+
+/// Records in a language file's text that its blocks `names` are translated from the current
+/// source blocks: sets `translated-from = "<hash>"` right under each block's header.
+/// Returns the new file text.
+pub fn stamp(text: &str, lang: &Lang, source: &Lang, names: &[String]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    for name in names {
+        let (Some(src), Some(block)) = (source.blocks.get(name), lang.blocks.get(name)) else {
+            continue;
+        };
+        let line = format!("{TRANSLATED_FROM} = \"{}\"", block_hash(src));
+        let header = format!("[{name}]");
+        let Some(h) = lines.iter().position(|l| l.trim() == header) else {
+            continue;
+        };
+        if block.translated_from.is_some() {
+            let end = lines[h + 1..]
+                .iter()
+                .position(|l| l.trim_start().starts_with('['))
+                .map_or(lines.len(), |e| h + 1 + e);
+            if let Some(i) =
+                (h + 1..end).find(|&i| lines[i].trim_start().starts_with(TRANSLATED_FROM))
+            {
+                lines[i] = line;
+                continue;
+            }
+        }
+        lines.insert(h + 1, line);
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
