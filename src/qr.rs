@@ -39,7 +39,7 @@ pub fn svg(url: &str) -> Result<String, String> {
     }
     Ok(format!(
         concat!(
-            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {s} {s}" width="{s}" height="{s}" shape-rendering="crispEdges">"##,
+            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {s} {s}" width="{s}" height="{s}">"##,
             r##"<rect width="{s}" height="{s}" fill="#fff"/><path fill="#000" d="{p}"/></svg>"##
         ),
         s = size,

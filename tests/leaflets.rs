@@ -276,11 +276,3 @@ fn content_text_prints_as_itself_not_as_markup() {
         "the answer is not printed verbatim:\n{text}"
     );
 }
-
-#[test]
-#[ignore]
-fn dump_korean_lines() {
-    for l in lines(&render("ko").document) {
-        println!("{l}");
-    }
-}
