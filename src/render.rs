@@ -232,10 +232,10 @@ impl World for LeafWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if let VirtualRoot::Project = id.root() {
-            if let Some(bytes) = self.virtual_files.get(id.vpath().get_with_slash()) {
-                return Ok(bytes.clone());
-            }
+        if let VirtualRoot::Project = id.root()
+            && let Some(bytes) = self.virtual_files.get(id.vpath().get_with_slash())
+        {
+            return Ok(bytes.clone());
         }
         self.read(id).map(Bytes::new)
     }

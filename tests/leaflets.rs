@@ -118,7 +118,7 @@ fn hours_are_printed_in_the_readers_words() {
 #[test]
 fn qr_codes_decode_from_a_150_dpi_raster() {
     for tag in ["en", "ja", "ko"] {
-        let r = render(&tag);
+        let r = render(tag);
         let found: BTreeSet<String> = qr_codes(&r.document, 150.0).into_iter().flatten().collect();
         let expected: BTreeSet<String> = URLS_PRINTED.iter().map(|s| s.to_string()).collect();
         assert_eq!(found, expected, "{tag}: QR codes on the pages");
@@ -128,18 +128,40 @@ fn qr_codes_decode_from_a_150_dpi_raster() {
 #[test]
 fn qr_codes_are_vectors_at_least_18_mm_wide() {
     let r = render("en");
-    let svg = &r.leaflet.files["/qr/card-portal.svg"];
-    let svg = String::from_utf8_lossy(svg);
+    let svg = String::from_utf8_lossy(&r.leaflet.files["/qr/card-portal.svg"]).into_owned();
     assert!(
         svg.starts_with("<svg") && svg.contains("<path"),
         "a vector drawing"
     );
-    // The template prints QR images 24 mm wide including the 4-module quiet zone; the code
-    // itself (29 of 37 modules for this URL) is then 18.8 mm.
-    let template = fs::read_to_string(project().join("templates/faq.typ")).unwrap();
-    assert!(template.contains("#let qr-size = 24mm"));
-    assert!(svg.contains(r#"viewBox="0 0 37 37""#));
-    assert!(24.0 * 29.0 / 37.0 >= 18.0);
+    assert!(
+        svg.contains(r#"viewBox="0 0 37 37""#),
+        "29 modules and a 4-module quiet zone"
+    );
+    // Every image on the pages is a QR code; the smallest share of code in a drawing is
+    // 29 of 37 modules (version 3), so the code itself is at least 18 mm wide.
+    let sizes = image_widths_mm(&r.document);
+    assert_eq!(sizes.len(), URLS_PRINTED.len());
+    for w in sizes {
+        assert!(
+            w * 29.0 / 37.0 >= 18.0,
+            "a QR code is {w:.1} mm wide including its quiet zone"
+        );
+    }
+}
+
+fn image_widths_mm(doc: &typst_layout::PagedDocument) -> Vec<f64> {
+    fn walk(frame: &typst::layout::Frame, out: &mut Vec<f64>) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                typst::layout::FrameItem::Image(_, size, _) => out.push(size.x.to_mm()),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    doc.pages().iter().for_each(|p| walk(&p.frame, &mut out));
+    out
 }
 
 #[test]

@@ -265,15 +265,16 @@ impl Validator<'_> {
         }
         for (id, p) in &file.phones {
             let n = p.number.get_ref();
-            if is_japanese_phone(n) {
-                facts.phones.insert(
-                    id.clone(),
-                    Phone {
-                        number: n.clone(),
-                        toll_free: p.toll_free,
-                    },
-                );
-            } else {
+            // Kept even when malformed (the error below blocks the build), so that the
+            // languages referring to it do not each report it as unknown.
+            facts.phones.insert(
+                id.clone(),
+                Phone {
+                    number: n.clone(),
+                    toll_free: p.toll_free,
+                },
+            );
+            if !is_japanese_phone(n) {
                 self.error(
                     &p.number,
                     format!("`{n}` is not a Japanese phone number"),
@@ -290,17 +291,15 @@ impl Validator<'_> {
         }
         for (id, e) in &file.emails {
             let a = e.address.get_ref();
-            if a.contains('@') && !a.contains(char::is_whitespace) {
-                facts.emails.insert(id.clone(), a.clone());
-            } else {
+            facts.emails.insert(id.clone(), a.clone());
+            if !a.contains('@') || a.contains(char::is_whitespace) {
                 self.error(&e.address, format!("`{a}` is not an e-mail address"), None);
             }
         }
         for (id, u) in &file.urls {
             let url = u.url.get_ref();
-            if is_https_url(url) {
-                facts.urls.insert(id.clone(), url.clone());
-            } else {
+            facts.urls.insert(id.clone(), url.clone());
+            if !is_https_url(url) {
                 self.error(
                     &u.url,
                     format!("`{url}` is not an absolute https URL"),

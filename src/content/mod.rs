@@ -90,6 +90,8 @@ fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Opt
         .unwrap_or_default();
     files.sort();
     let mut langs = BTreeMap::new();
+    // Languages whose file exists but could not be parsed (their error is reported).
+    let mut unreadable = Vec::new();
     for path in files {
         let is_toml = path.extension().is_some_and(|e| e == "toml");
         if !is_toml || path.file_name().is_some_and(|n| n == "facts.toml") {
@@ -104,8 +106,11 @@ fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Opt
         };
         let (lang, lang_diags) = lang::load(&path, &text, &tag);
         diags.extend(lang_diags);
-        if let Some(lang) = lang {
-            langs.insert(tag, lang);
+        match lang {
+            Some(lang) => {
+                langs.insert(tag, lang);
+            }
+            None => unreadable.push(tag),
         }
     }
     let topic = Topic {
@@ -115,7 +120,7 @@ fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Opt
         facts,
         langs,
     };
-    if topic.source().is_none() {
+    if topic.source().is_none() && !unreadable.contains(&topic.facts.source_language) {
         diags.push(
             Diagnostic::error(
                 facts_path,

@@ -44,8 +44,11 @@ pub trait Labels {
     fn language_name(&self, code: &str) -> Option<&str>;
 }
 
+/// A piece of a content string: its byte offset, its text, and (kind, id) if a placeholder.
+type Piece<'a> = (usize, &'a str, Option<(&'a str, &'a str)>);
+
 /// Splits `s` into literal text and `{kind:id}` placeholders.
-fn pieces(s: &str) -> Vec<(usize, &str, Option<(&str, &str)>)> {
+fn pieces(s: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut rest = 0;
     let mut i = 0;

@@ -364,8 +364,9 @@ fn compare_with_source(lang: &Lang, source: &Lang, opts: &Options, diags: &mut V
         .get(LABELS)
         .and_then(|b| b.fields.get("months"))
         .map(|f| f.get_ref())
+        && months.len() != 12
     {
-        if months.len() != 12 {
+        {
             let span = lang.blocks[LABELS].fields["months"].span();
             diags.push(
                 Diagnostic::error(
@@ -394,10 +395,12 @@ fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>
                     }
                 }
             });
-            if let Some(u) = &block.until {
-                if let Some((k, _)) = f.dates.get_key_value(u.get_ref()) {
-                    used.insert(("date", k));
-                }
+            if let Some((k, _)) = block
+                .until
+                .as_ref()
+                .and_then(|u| f.dates.get_key_value(u.get_ref()))
+            {
+                used.insert(("date", k));
             }
         }
     }

@@ -121,7 +121,9 @@ pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
 /// (other columns) are separated by " | ".
 pub fn lines(doc: &PagedDocument) -> Vec<String> {
     let mut lines: Vec<(usize, f64, Vec<Placed>)> = Vec::new();
-    for p in placed_text(doc) {
+    // Zero-width items are typst's duplicates of a cluster split across text runs (Thai
+    // tone marks): nothing is drawn for them, and they sit a little off the baseline.
+    for p in placed_text(doc).into_iter().filter(|p| p.width > 0.0) {
         match lines.last_mut() {
             Some((page, y, items)) if *page == p.page && (*y - p.y).abs() < 0.5 => items.push(p),
             _ => lines.push((p.page, p.y, vec![p])),

@@ -1,0 +1,411 @@
+//! Broken content gets an exact, actionable message (file:line:col, what is wrong, a hint),
+//! a non-zero exit, and never a wrong or half-written PDF. Each case edits a copy of the
+//! shipped content and runs the real binary.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+const TOPIC: &str = "content/mynumber-health-insurance";
+
+impl Project {
+    /// A copy of the shipped content in a temporary folder.
+    fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &common::project().join("content"),
+            &dir.path().join("content"),
+        );
+        Project { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Replaces `from` (which must occur) with `to` in a content file.
+    fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
+        let p = self.path(&format!("{TOPIC}/{file}"));
+        let text = fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    /// Runs leafpress in the copy, with the project's fonts and templates.
+    fn run(&self, args: &[&str]) -> Output {
+        let p = common::project();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leafpress"));
+        cmd.current_dir(self.dir.path()).args(args);
+        if !args.contains(&"--fonts")
+            && args
+                .first()
+                .is_some_and(|a| matches!(*a, "build" | "check"))
+        {
+            cmd.arg("--fonts").arg(p.join("fonts"));
+        }
+        if !args.contains(&"--templates")
+            && args
+                .first()
+                .is_some_and(|a| matches!(*a, "build" | "check"))
+        {
+            cmd.arg("--templates").arg(p.join("templates"));
+        }
+        cmd.output().unwrap()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `check` prints exactly `expected` (then the count line) and exits 1.
+fn check_says(p: &Project, expected: &str) {
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    let text = stdout(&out);
+    let body: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.ends_with("warning(s)"))
+        .collect();
+    assert_eq!(
+        body.join("\n"),
+        expected.trim_end(),
+        "\nfull output:\n{text}{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}
+
+#[test]
+fn shipped_content_checks_clean() {
+    let out = Project::new().run(&["check", "--today", "2026-11-21", "--strict"]);
+    assert_eq!(
+        stdout(&out),
+        "0 error(s), 0 warning(s)\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn toml_syntax_error() {
+    let p = Project::new();
+    p.edit("en.toml", "label = \"FAQ\"", "label = \"FAQ");
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/en.toml:48:13: error: invalid basic string, expected `\"`\n",
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    let p = Project::new();
+    p.edit(
+        "ja.toml",
+        "title = \"マイナンバーカードを健康保険証として使うには\"",
+        "titel = \"マイナンバーカードを健康保険証として使うには\"",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/ja.toml:43:1: error: `faq-header.title` is not translated
+  hint: translate it from content/mynumber-health-insurance/en.toml, or build with --allow-missing to show the en text, marked
+content/mynumber-health-insurance/ja.toml:47:9: error: unknown key `titel` in [faq-header]
+  hint: did you mean `title`?",
+    );
+}
+
+#[test]
+fn unknown_fact_id_in_a_placeholder() {
+    let p = Project::new();
+    p.edit("vi.toml", "{phone:card-fallback}", "{phone:card-fallbak}");
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/vi.toml:109:24: error: unknown phone id `card-fallbak` in `{phone:card-fallbak}`
+  hint: did you mean `{phone:card-fallback}`?",
+    );
+}
+
+#[test]
+fn malformed_phone_number_is_reported_once() {
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "number = \"0570-783-578\"",
+        "number = \"0570 783 578\"",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/facts.toml:22:28: error: `0570 783 578` is not a Japanese phone number
+  hint: write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595",
+    );
+}
+
+#[test]
+fn url_that_is_not_https() {
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "\"https://www.hiecc.or.jp/soudan\"",
+        "\"http://www.hiecc.or.jp/soudan\"",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/facts.toml:34:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
+  hint: write the full address, starting with https://",
+    );
+}
+
+#[test]
+fn hours_that_end_before_they_start() {
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "from = \"09:00\", to = \"18:00\"",
+        "from = \"19:00\", to = \"18:00\"",
+    );
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("content/mynumber-health-insurance/facts.toml:48:57: error: the end `18:00` is not after the start `19:00`\n"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn character_no_font_has() {
+    let p = Project::new();
+    p.edit("th.toml", "ถาม", "ถาม𓀀");
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("U+13000"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.starts_with("content/mynumber-health-insurance/th.toml:"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(": error: U+13000 '𓀀' is not in any font for th"),
+        "{line}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // build refuses to print it, and still prints every other language
+    let out = p.run(&["build", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!p.path("out/mynumber-health-insurance-faq-th.pdf").exists());
+    assert!(p.path("out/mynumber-health-insurance-faq-en.pdf").exists());
+    assert!(
+        stderr(&out).contains("1 of 15 leaflet(s) failed; 14 written"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn statement_past_its_date_warns_then_fails_under_strict() {
+    let p = Project::new();
+    p.edit(
+        "en.toml",
+        "[faq-lead]\n",
+        "[faq-lead]\nuntil = \"expired-cards-accepted-until\"\n",
+    );
+    let expected = "content/mynumber-health-insurance/en.toml:53:9: {}: [faq-lead] is true only until 2026-03-31 (`expired-cards-accepted-until`), which has passed (today is 2026-11-21)\n  hint: update or remove the statement, then the `until` key\n";
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert_eq!(
+        stdout(&out),
+        expected.replace("{}", "warning") + "0 error(s), 1 warning(s)\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = p.run(&["check", "--today", "2026-11-21", "--strict"]);
+    assert_eq!(
+        stdout(&out),
+        expected.replace("{}", "error") + "1 error(s), 0 warning(s)\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = p.run(&["check", "--today", "2026-03-31", "--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn missing_block_fails_that_language_unless_allowed() {
+    let p = Project::new();
+    let vi = p.path(&format!("{TOPIC}/vi.toml"));
+    let text = fs::read_to_string(&vi).unwrap();
+    let start = text.find("[faq-did-you-know]").unwrap();
+    let end = start + text[start..].find("\n[faq-footer]").unwrap();
+    fs::write(&vi, format!("{}{}", &text[..start], &text[end + 1..])).unwrap();
+
+    let out = p.run(&["build", "--out", "out", "--lang", "vi", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("content/mynumber-health-insurance/vi.toml: error: block [faq-did-you-know] is not translated"), "{}", stderr(&out));
+    assert!(!p.path("out/mynumber-health-insurance-faq-vi.pdf").exists());
+    assert!(p.path("out/mynumber-health-insurance-faq-en.pdf").exists());
+
+    let out = p.run(&["build", "--out", "out", "--lang", "vi", "--allow-missing"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: block [faq-did-you-know] is not translated"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(p.path("out/mynumber-health-insurance-faq-vi.pdf").exists());
+
+    let status = p.run(&["status", "--fail-under", "100"]);
+    assert_eq!(status.status.code(), Some(1));
+    assert!(stdout(&status).contains("vi           15 / 16        1         0      94%  draft\n          missing:  [faq-did-you-know]\n"), "{}", stdout(&status));
+}
+
+#[test]
+fn changed_source_text_marks_translations_outdated() {
+    let p = Project::new();
+    let clean = p.run(&["status", "--fail-outdated"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    p.edit(
+        "en.toml",
+        "heading = \"Did you know?\"",
+        "heading = \"Good to know\"",
+    );
+    let out = p.run(&["status", "--fail-outdated"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("ja           16 / 16        0         1      94%  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
+    assert!(stderr(&out).contains("error: ja has 1 outdated block(s)"));
+    // stamping records the new source version
+    let out = p.run(&["stamp", "--lang", "ja", "--block", "faq-did-you-know"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&p.run(&["status"]))
+            .contains("ja           16 / 16        0         0     100%  draft")
+    );
+}
+
+#[test]
+fn failed_run_keeps_the_earlier_pdf_and_leaves_no_temporary_file() {
+    let p = Project::new();
+    let out = p.run(&["build", "--out", "out", "--lang", "ko"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pdf = p.path("out/mynumber-health-insurance-faq-ko.pdf");
+    let good = fs::read(&pdf).unwrap();
+    p.edit("ko.toml", "{phone:card-fallback}", "{phone:nope}");
+    let out = p.run(&["build", "--out", "out", "--lang", "ko"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        fs::read(&pdf).unwrap(),
+        good,
+        "the earlier good PDF is unchanged"
+    );
+    let names: Vec<_> = fs::read_dir(p.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn io_problems_exit_2_with_one_clear_line() {
+    let p = Project::new();
+    let out = p.run(&["build", "--fonts", "no-such-fonts"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .starts_with("no-such-fonts: error: cannot read the font folder no-such-fonts:"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("panicked"));
+
+    let out = p.run(&["build", "--content", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("nowhere: error: cannot read the content folder:"),
+        "{}",
+        stderr(&out)
+    );
+
+    fs::write(p.path("blocker"), "a file, not a folder").unwrap();
+    let out = p.run(&["build", "--out", "blocker/out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("blocker/out: error: cannot create the output folder:"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = p.run(&["build", "--lang", "xx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("error: no content for language `xx`; languages found: en, es, id, ja, km, ko, mn, my, ne, pt-BR, th, tl, vi, zh-Hans, zh-Hant"), "{}", stderr(&out));
+}
+
+#[test]
+fn templates_cannot_read_outside_their_folder_or_use_packages() {
+    let p = Project::new();
+    fs::create_dir_all(p.path("templates")).unwrap();
+    for (name, body) in [("faq.typ", "#read(\"/etc/passwd\")")] {
+        fs::write(p.path(&format!("templates/{name}")), body).unwrap();
+    }
+    let out = p.run(&[
+        "build",
+        "--out",
+        "out",
+        "--lang",
+        "en",
+        "--templates",
+        "templates",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/etc/passwd is outside the templates folder"),
+        "{}",
+        stderr(&out)
+    );
+    fs::write(
+        p.path("templates/faq.typ"),
+        "#import \"@preview/example:0.1.0\": *",
+    )
+    .unwrap();
+    let out = p.run(&[
+        "build",
+        "--out",
+        "out",
+        "--lang",
+        "en",
+        "--templates",
+        "templates",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("leafpress prints offline and uses no typst packages"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("templates/faq.typ:1:9: error:"),
+        "{}",
+        stderr(&out)
+    );
+}
