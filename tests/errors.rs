@@ -365,9 +365,7 @@ fn io_problems_exit_2_with_one_clear_line() {
 fn templates_cannot_read_outside_their_folder_or_use_packages() {
     let p = Project::new();
     fs::create_dir_all(p.path("templates")).unwrap();
-    for (name, body) in [("faq.typ", "#read(\"/etc/passwd\")")] {
-        fs::write(p.path(&format!("templates/{name}")), body).unwrap();
-    }
+    fs::write(p.path("templates/faq.typ"), "#read(\"/etc/passwd\")").unwrap();
     let out = p.run(&[
         "build",
         "--out",
