@@ -407,3 +407,71 @@ fn templates_cannot_read_outside_their_folder_or_use_packages() {
         stderr(&out)
     );
 }
+
+#[test]
+fn pathological_input_gets_a_clear_error() {
+    // a 100 000-character string
+    let p = Project::new();
+    p.edit(
+        "vi.toml",
+        "answer = \"",
+        &format!("answer = \"{}", "Lorem ipsum ".repeat(8_334)),
+    );
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert!(
+        stdout(&out).starts_with("content/mynumber-health-insurance/vi.toml:62:10: error: text in [faq-question] is 100244 characters long; a leaflet text is limited to 2000\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // deeply nested tables
+    let p = Project::new();
+    p.edit(
+        "vi.toml",
+        "[faq-footer]",
+        &format!(
+            "[deep]\nx = {}1{}\n\n[faq-footer]",
+            "{a = ".repeat(5000),
+            "}".repeat(5000)
+        ),
+    );
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert!(stdout(&out).contains("vi.toml:153:"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("error: cannot recurse further; max recursion depth met"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // a 50 MB content file
+    let p = Project::new();
+    let es = p.path(&format!("{TOPIC}/es.toml"));
+    let mut text = fs::read_to_string(&es).unwrap();
+    text.push_str(&format!("# {}\n", "x".repeat(50_000_000)));
+    fs::write(&es, text).unwrap();
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert!(
+        stdout(&out).contains("content/mynumber-health-insurance/es.toml: error: the file is 50"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("bytes; content files are limited to 1048576 bytes"));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn not_utf8_is_reported_with_its_position() {
+    let p = Project::new();
+    let path = p.path(&format!("{TOPIC}/tl.toml"));
+    let mut bytes = fs::read(&path).unwrap();
+    bytes.splice(0..0, b"# caf\xe9\n".iter().copied());
+    fs::write(&path, bytes).unwrap();
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert!(
+        stdout(&out).starts_with("content/mynumber-health-insurance/tl.toml:1:6: error: the file is not valid UTF-8\n  hint: save the file as UTF-8\n"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -35,6 +35,9 @@ pub const REQUIRED_LABELS: [&str; 17] = [
 ];
 
 pub const LABELS: &str = "labels";
+
+/// The longest text one content string may hold (the longest shipped one has 440).
+pub const MAX_TEXT_CHARS: usize = 2000;
 pub const LANGUAGE_NAMES: &str = "language-names";
 
 /// What a validation run is for.
@@ -201,6 +204,15 @@ fn check_string(
             Diagnostic::error(&lang.path, format!("empty text in [{block}]"))
                 .at(&lang.text, span)
                 .with_hint("write the text, or delete the key to mark it as not yet translated"),
+        );
+        return;
+    }
+    let chars = s.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        diags.push(
+            Diagnostic::error(&lang.path, format!("text in [{block}] is {chars} characters long; a leaflet text is limited to {MAX_TEXT_CHARS}"))
+                .at(&lang.text, span)
+                .with_hint("a leaflet has two pages: shorten the text or split it"),
         );
         return;
     }
