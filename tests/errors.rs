@@ -475,3 +475,68 @@ fn not_utf8_is_reported_with_its_position() {
         stdout(&out)
     );
 }
+
+#[test]
+fn missing_key_wrong_type_and_duplicate_id() {
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "card = { number = \"0120-0178-27\", toll-free = true, ",
+        "card = { number = \"0120-0178-27\", ",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/facts.toml:19:8: error: missing field `toll-free`",
+    );
+
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "card = { number = \"0120-0178-27\", toll-free = true, ",
+        "card = { number = \"0120-0178-27\", toll-free = \"yes\", ",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/facts.toml:19:47: error: invalid type: string \"yes\", expected a boolean",
+    );
+
+    let p = Project::new();
+    p.edit("facts.toml", "hiecc = { number = \"011-200-9595\"", "hiecc = { number = \"011-200-9595\", toll-free = false, source = \"x\" }\nhiecc = { number = \"011-200-9595\"");
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/facts.toml:25:1: error: duplicate key",
+    );
+
+    let p = Project::new();
+    p.edit(
+        "vi.toml",
+        "title = \"Cách dùng",
+        "title = 42\nxtitle = \"Cách dùng",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/vi.toml:47:9: error: invalid type: integer `42`, expected a string or an array of strings",
+    );
+
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "days = \"weekdays\", from = \"09:00\"",
+        "days = \"weekday\", from = \"09:00\"",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/facts.toml:57:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
+    );
+
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "date = \"2025-12-01\"",
+        "date = \"2025-12-32\"",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/facts.toml:15:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
+    );
+}

@@ -25,6 +25,9 @@ pub struct Facts {
     pub closures: BTreeMap<String, (MonthDay, MonthDay)>,
     pub hotlines: Vec<Hotline>,
     pub terms: BTreeMap<String, String>,
+    /// Facts that exist but are malformed (`kind:id`): their own error is reported once,
+    /// and references to them are not reported again as unknown.
+    pub invalid: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,8 +262,9 @@ impl Validator<'_> {
             }
         }
         for (id, d) in &file.dates {
-            if let Some(date) = self.date(&d.date) {
-                facts.dates.insert(id.clone(), date);
+            match self.date(&d.date) {
+                Some(date) => drop(facts.dates.insert(id.clone(), date)),
+                None => drop(facts.invalid.insert(format!("date:{id}"))),
             }
         }
         for (id, p) in &file.phones {
@@ -326,11 +330,14 @@ impl Validator<'_> {
             let parsed: Vec<Hours> = list.iter().filter_map(|h| self.hours(h)).collect();
             if parsed.len() == list.len() {
                 facts.hours.insert(id.clone(), parsed);
+            } else {
+                facts.invalid.insert(format!("hours:{id}"));
             }
         }
         for (id, c) in &file.closures {
-            if let (Some(from), Some(to)) = (self.month_day(&c.from), self.month_day(&c.to)) {
-                facts.closures.insert(id.clone(), (from, to));
+            match (self.month_day(&c.from), self.month_day(&c.to)) {
+                (Some(from), Some(to)) => drop(facts.closures.insert(id.clone(), (from, to))),
+                _ => drop(facts.invalid.insert(format!("closed:{id}"))),
             }
         }
         for (id, term) in &file.terms {

@@ -90,6 +90,9 @@ pub fn resolve(s: &str, facts: &Facts, labels: &dyn Labels) -> Result<Vec<Run>, 
             push_plain(&mut runs, text);
             continue;
         };
+        if facts.invalid.contains(&format!("{kind}:{id}")) {
+            continue; // reported where the fact is defined
+        }
         let fail = |message: String, known: Vec<&str>| {
             let hint = crate::diag::did_you_mean(id, known.iter().copied())
                 .map(|s| format!("did you mean `{{{kind}:{s}}}`?"))
