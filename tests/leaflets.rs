@@ -298,3 +298,34 @@ fn content_text_prints_as_itself_not_as_markup() {
         "the answer is not printed verbatim:\n{text}"
     );
 }
+
+#[test]
+fn missing_block_falls_back_to_english_with_a_visible_marker() {
+    let mut topic = content().topics[0].clone();
+    topic
+        .langs
+        .get_mut("vi")
+        .unwrap()
+        .blocks
+        .remove("faq-did-you-know");
+    let vi = &topic.langs["vi"];
+    let refused = batch::render_one(engine(), &topic, "faq", vi, false);
+    assert!(
+        refused.is_err(),
+        "a missing block stops the build without --allow-missing"
+    );
+    let r =
+        batch::render_one(engine(), &topic, "faq", vi, true).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(r.leaflet.fallbacks, vec!["faq-did-you-know".to_string()]);
+    let text = all_text(&r.document);
+    assert!(
+        text.contains("Did you know?"),
+        "the English block is printed"
+    );
+    let marker = "Chưa được dịch: hiển thị bằng tiếng Anh";
+    assert_eq!(
+        text.matches(marker).count(),
+        1,
+        "the fallback is marked once, in the reader's language:\n{text}"
+    );
+}
