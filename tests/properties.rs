@@ -8,6 +8,19 @@ use leafpress::batch;
 use leafpress::content::{self, Field};
 use proptest::prelude::*;
 
+fn options(allow_missing: bool, strict: bool) -> content::validate::Options {
+    let today = content::values::Date {
+        year: 2026,
+        month: 11,
+        day: 21,
+    };
+    content::validate::Options {
+        today,
+        allow_missing,
+        strict,
+    }
+}
+
 /// Replaces the English answer with `text` and runs the whole pipeline in memory.
 fn pipeline(text: &str) -> Result<String, String> {
     let mut topic = common::content().topics[0].clone();
@@ -20,15 +33,7 @@ fn pipeline(text: &str) -> Result<String, String> {
         .get_mut("answer")
         .unwrap();
     *field = toml::Spanned::new(field.span(), Field::Text(text.to_owned()));
-    let opts = content::validate::Options {
-        today: content::values::Date {
-            year: 2026,
-            month: 11,
-            day: 21,
-        },
-        allow_missing: false,
-        strict: false,
-    };
+    let opts = options(false, false);
     let diags = content::validate::topic(&topic, "", &opts);
     if diags.iter().any(|d| d.is_error()) {
         return Err(diags
@@ -61,15 +66,7 @@ fn parse_bytes(bytes: &[u8]) {
     .unwrap();
     std::fs::write(topic.join("en.toml"), bytes).unwrap();
     if let Ok(c) = content::load(dir.path()) {
-        let opts = content::validate::Options {
-            today: content::values::Date {
-                year: 2026,
-                month: 11,
-                day: 21,
-            },
-            allow_missing: true,
-            strict: true,
-        };
+        let opts = options(true, true);
         for t in &c.topics {
             let _ = content::validate::topic(t, "", &opts);
         }
