@@ -35,6 +35,8 @@ pub struct Written {
     pub path: PathBuf,
     pub pages: usize,
     pub bytes: usize,
+    /// The type size it had to be set at to fit (1.0 = the template's sizes).
+    pub scale: f64,
 }
 
 /// Loads and validates all content: the diagnostics of every topic, sorted.
@@ -133,8 +135,13 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
         }
         match build_one(&engine, topic, template, lang, s) {
             Ok(w) => {
+                let fitted = if w.scale < 1.0 {
+                    format!("  (set at {:.0} % type size to fit)", w.scale * 100.0)
+                } else {
+                    String::new()
+                };
                 println!(
-                    "{}  {} page{}  {:.1} kB",
+                    "{}  {} page{}  {:.1} kB{fitted}",
                     w.path.display(),
                     w.pages,
                     if w.pages == 1 { "" } else { "s" },
@@ -218,6 +225,7 @@ pub fn build_one(
         leaflet,
         pdf,
         pages,
+        scale,
         ..
     } = render_one(engine, topic, template, lang, s.allow_missing)?;
     let path = s.out.join(leaflet.file_name());
@@ -231,6 +239,7 @@ pub fn build_one(
         path,
         pages,
         bytes: pdf.len(),
+        scale,
     })
 }
 
