@@ -170,6 +170,8 @@ pub fn build(
         "fonts": stack.families,
         "ja-fonts": fonts::JAPANESE,
         "keep-words": stack.keep_words,
+        // A language picker: every language of the topic, named in its own script.
+        "languages": topic.langs.values().map(|l| json!({"tag": l.tag, "name": l.name})).collect::<Vec<_>>(),
         "title": title,
         "author": author,
         "keywords": [title, author, "マイナ保険証", "マイナンバーカード", "資格確認書", lang.name],

@@ -329,3 +329,32 @@ fn missing_block_falls_back_to_english_with_a_visible_marker() {
         "the fallback is marked once, in the reader's language:\n{text}"
     );
 }
+
+#[test]
+fn templates_get_a_language_picker_in_each_languages_own_script() {
+    let r = render("en");
+    let picker: Vec<(String, String)> = r.leaflet.data["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["tag"].as_str().unwrap().to_owned(),
+                l["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(picker.len(), languages().len());
+    for (tag, name) in [
+        ("ja", "日本語"),
+        ("th", "ภาษาไทย"),
+        ("ko", "한국어"),
+        ("zh-Hans", "简体中文"),
+        ("en", "English"),
+    ] {
+        assert!(
+            picker.contains(&(tag.to_owned(), name.to_owned())),
+            "{tag} {name} in {picker:?}"
+        );
+    }
+}
