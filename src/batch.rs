@@ -281,6 +281,19 @@ pub fn render_one(
         for w in &compiled.warnings {
             eprintln!("{w}");
         }
+        let overflows = overflowing_text(&compiled.document);
+        if !overflows.is_empty() {
+            return Err(overflows
+                .into_iter()
+                .map(|(page, text)| {
+                    Diagnostic::error(&lang.path, format!(
+                        "the {template} leaflet in `{}`: text overflows its box on page {page}: “{text}”",
+                        lang.tag
+                    ))
+                    .with_hint("a word or address is too long for its column: shorten it or allow a break (a space)")
+                })
+                .collect());
+        }
         let pdf = engine.pdf(&leaflet, &compiled.document, pdf_date(leaflet.edition))?;
         return Ok(Rendered {
             leaflet,
@@ -296,6 +309,33 @@ pub fn render_one(
         SCALES[SCALES.len() - 1] * 100.0,
         limit.unwrap_or_default()
     )).with_hint("shorten the text of this language")])
+}
+
+/// Text drawn past the right edge of the box that holds it (a word too long for its
+/// column: typst does not break it, it runs over): (page number, the text).
+pub fn overflowing_text(doc: &typst_layout::PagedDocument) -> Vec<(usize, String)> {
+    use typst::layout::{Abs, Frame, FrameItem};
+    fn walk(frame: &Frame, page: usize, out: &mut Vec<(usize, String)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, page, out),
+                FrameItem::Text(t) => {
+                    // typst hangs line-final punctuation into the margin on purpose
+                    // (`text(overhang:)`): up to about half an em is not an overflow.
+                    let end = pos.x + t.width();
+                    if end > frame.width() + t.size * 0.6 && t.width() > Abs::zero() {
+                        out.push((page, t.text.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        walk(&page.frame, i + 1, &mut out);
+    }
+    out
 }
 
 /// The PDF's creation date: SOURCE_DATE_EPOCH when set (reproducible builds), else the

@@ -532,3 +532,18 @@ fn missing_key_wrong_type_and_duplicate_id() {
         "content/mynumber-health-insurance/facts.toml:15:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
     );
 }
+
+#[test]
+fn a_word_too_long_for_its_box_is_an_error() {
+    let p = Project::new();
+    p.edit(
+        "en.toml",
+        "  \"By post\",",
+        "  \"By post: Mynumbercardapplicationformwithoutspaces\",",
+    );
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/en.toml: error: the faq leaflet in `en`: text overflows its box on page 1: “Mynumbercardapplicationformwithoutspaces”
+  hint: a word or address is too long for its column: shorten it or allow a break (a space)",
+    );
+}
