@@ -17,7 +17,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::content::values::Date;
 use crate::diag::{Diagnostic, Position, Severity};
@@ -80,7 +80,8 @@ impl Engine {
         }
     }
 
-    /// Exports a compiled leaflet as PDF: tagged, with a fixed date and identifier.
+    /// Exports a compiled leaflet as PDF/UA-1 (tagged, accessible: typst checks title,
+    /// language and alt text on export), with a fixed date and identifier.
     pub fn pdf(
         &self,
         leaflet: &Leaflet,
@@ -97,7 +98,7 @@ impl Engine {
             creator: Smart::Custom(Some("leafpress".into())),
             timestamp,
             page_ranges: None,
-            standards: PdfStandards::default(),
+            standards: PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default(),
             tagged: true,
             pretty: false,
         };

@@ -67,6 +67,13 @@ fn build_writes_every_language_as_a_two_page_a4_pdf() {
             "{}: creator",
             w.path.display()
         );
+        // Exported as PDF/UA-1: typst refuses the export unless title, language, alt text
+        // of every QR code and the tag structure are in order.
+        assert!(
+            pdf.contains("pdfuaid:part>1<"),
+            "{}: PDF/UA-1",
+            w.path.display()
+        );
     }
 }
 
