@@ -123,8 +123,8 @@ pub fn build(
                     "languages": text::format_languages(facts, group, &own).unwrap_or_default(),
                     "hours": text::format_hours(facts, hours, &own),
                 })).collect::<Vec<_>>(),
-                "closed": h.closed.as_ref().map(|c| {
-                    runs(&format!("{{closed:{c}}}"), topic, &own, &lang.path, &mut Vec::new())
+                "closed": h.closed.as_ref().and_then(|c| facts.closures.get(c)).map(|&(from, to)| {
+                    text::format_closed(from, to, &own)
                 }),
             })
         })

@@ -1,6 +1,5 @@
 //! The `leafpress` command: parses arguments, dispatches to a command, sets the exit code.
 
-use std::fs;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -198,6 +197,5 @@ fn stamp(a: &StampArgs) -> Result<u8, Failure> {
             a.lang
         )));
     }
-    let _ = fs::metadata(&a.paths.content);
     Ok(exit::OK)
 }

@@ -28,6 +28,8 @@ pub struct Topic {
     pub id: String,
     pub dir: PathBuf,
     pub facts_path: PathBuf,
+    /// The text of facts.toml, to point diagnostics at lines and columns.
+    pub facts_text: String,
     pub facts: Facts,
     /// By language tag.
     pub langs: BTreeMap<String, Lang>,
@@ -117,6 +119,7 @@ fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Opt
         id,
         dir: dir.to_path_buf(),
         facts_path: facts_path.to_path_buf(),
+        facts_text: text,
         facts,
         langs,
     };

@@ -238,7 +238,8 @@ fn format_month_day(d: MonthDay, labels: &dyn Labels) -> String {
         .replace("{month}", month)
 }
 
-fn format_closed(from: MonthDay, to: MonthDay, labels: &dyn Labels) -> String {
+/// A yearly closure in the reader's words: "Closed 29 December – 3 January".
+pub fn format_closed(from: MonthDay, to: MonthDay, labels: &dyn Labels) -> String {
     labels
         .label("closed")
         .replace("{from}", &format_month_day(from, labels))

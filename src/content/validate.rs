@@ -400,7 +400,7 @@ fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>
             for_each_string(block, |s, _| {
                 for kind in text::KINDS {
                     for id in text::references(s, kind) {
-                        // Leak-free: ids live in facts; look them up to borrow from there.
+                        // Borrow the id from the facts (it outlives the strings scanned).
                         if let Some(k) = fact_key(f, kind, id) {
                             used.insert((kind, k));
                         }
@@ -447,7 +447,7 @@ fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>
     for (kind, table, ids) in tables {
         for id in ids {
             if !used.contains(&(kind, id.as_str())) && !in_template(id) {
-                let at = topic_fact_offset(&topic_facts_text(topic), table, id);
+                let at = topic_fact_offset(&topic.facts_text, table, id);
                 let d = Diagnostic::warning(
                     &topic.facts_path,
                     format!("fact `{table}.{id}` is not used by any language or template"),
@@ -456,7 +456,7 @@ fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>
                     "use it with {{{kind}:{id}}}, or remove it if it is no longer needed"
                 ));
                 diags.push(match at {
-                    Some(o) => d.at(&topic_facts_text(topic), o..o),
+                    Some(o) => d.at(&topic.facts_text, o..o),
                     None => d,
                 });
             }
@@ -477,10 +477,6 @@ fn fact_key<'a>(f: &'a super::Facts, kind: &str, id: &str) -> Option<&'a str> {
         _ => None,
     };
     k.map(String::as_str)
-}
-
-fn topic_facts_text(topic: &Topic) -> String {
-    std::fs::read_to_string(&topic.facts_path).unwrap_or_default()
 }
 
 /// Where `id = …` is defined inside `[table]` of facts.toml (a best effort for pointing).
