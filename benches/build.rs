@@ -56,19 +56,15 @@ fn benches(c: &mut Criterion) {
     }
     let out = std::env::temp_dir().join("leafpress-bench-output");
     let settings = Settings {
-        content: p.join("content"),
-        templates: p.join("templates"),
-        fonts: p.join("fonts"),
         out,
-        langs: vec![],
-        templates_wanted: vec![],
-        allow_missing: false,
-        today: Date {
-            year: 2026,
-            month: 11,
-            day: 21,
-        },
-        strict: false,
+        ..Settings::in_project(
+            &p,
+            Date {
+                year: 2026,
+                month: 11,
+                day: 21,
+            },
+        )
     };
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);

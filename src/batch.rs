@@ -29,6 +29,24 @@ pub struct Settings {
     pub strict: bool,
 }
 
+impl Settings {
+    /// Everything of the project at `root` (content/, templates/, fonts/ → output/), every
+    /// language and template, statements checked against `today`.
+    pub fn in_project(root: &Path, today: Date) -> Settings {
+        Settings {
+            content: root.join("content"),
+            templates: root.join("templates"),
+            fonts: root.join("fonts"),
+            out: root.join("output"),
+            langs: Vec::new(),
+            templates_wanted: Vec::new(),
+            allow_missing: false,
+            today,
+            strict: false,
+        }
+    }
+}
+
 /// One leaflet written.
 #[derive(Debug, Clone)]
 pub struct Written {

@@ -18,21 +18,16 @@ pub fn project() -> PathBuf {
 }
 
 pub fn settings(out: &Path) -> Settings {
-    let p = project();
     Settings {
-        content: p.join("content"),
-        templates: p.join("templates"),
-        fonts: p.join("fonts"),
         out: out.to_path_buf(),
-        langs: vec![],
-        templates_wanted: vec![],
-        allow_missing: false,
-        today: Date {
-            year: 2026,
-            month: 11,
-            day: 21,
-        },
-        strict: false,
+        ..Settings::in_project(
+            &project(),
+            Date {
+                year: 2026,
+                month: 11,
+                day: 21,
+            },
+        )
     }
 }
 
