@@ -13,7 +13,7 @@ use crate::content::validate::{LABELS, LangLabels};
 use crate::content::values::Date;
 use crate::content::{Block, Topic};
 use crate::diag::Diagnostic;
-use crate::fonts::{self, Stack};
+use crate::fonts;
 use crate::qr;
 
 /// Everything one leaflet needs, before layout.
@@ -25,7 +25,6 @@ pub struct Leaflet {
     pub title: String,
     pub author: String,
     pub edition: Date,
-    pub stack: Stack,
     /// Blocks shown in the source language because they are not translated yet.
     pub fallbacks: Vec<String>,
     /// The data the template reads as `/data.json`.
@@ -191,7 +190,6 @@ pub fn build(
         title,
         author,
         edition,
-        stack,
         fallbacks,
         data,
         files,

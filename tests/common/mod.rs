@@ -10,7 +10,7 @@ use leafpress::content::values::Date;
 use leafpress::content::{self, Content};
 use leafpress::fonts::FontSet;
 use leafpress::render::Engine;
-use typst::layout::{Abs, FrameItem, Point};
+use typst::layout::{FrameItem, Point};
 use typst_layout::PagedDocument;
 
 pub fn project() -> PathBuf {
@@ -213,8 +213,4 @@ pub fn qr_codes(doc: &PagedDocument, dpi: f32) -> Vec<Vec<String>> {
             found
         })
         .collect()
-}
-
-pub fn abs_mm(a: Abs) -> f64 {
-    a.to_mm()
 }
