@@ -23,15 +23,11 @@ fn benches(c: &mut Criterion) {
     c.bench_function("content: load + validate", |b| {
         b.iter(|| {
             let content = content::load(&p.join("content")).unwrap();
-            let opts = content::validate::Options {
-                today: Date {
-                    year: 2026,
-                    month: 11,
-                    day: 21,
-                },
-                allow_missing: false,
-                strict: false,
-            };
+            let opts = content::validate::Options::on(Date {
+                year: 2026,
+                month: 11,
+                day: 21,
+            });
             black_box(content::validate::topic(&content.topics[0], "", &opts))
         })
     });

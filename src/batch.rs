@@ -2,6 +2,10 @@
 //! is the only place that writes to the output folder. One failing leaflet does not stop
 //! the others; every PDF is written atomically, so a failure never leaves a partial file or
 //! destroys an earlier good one.
+//!
+//! The plan comes from the files present, not from what parsed: a language file that does
+//! not parse, or a topic whose facts do not load, is a leaflet that failed, counted in
+//! "N of M leaflet(s) failed" and in the exit status.
 
 use std::fs;
 use std::io::{self, Write};
@@ -9,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::values::Date;
 use crate::content::{self, Content, Topic, validate};
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, Style};
 use crate::fonts::FontSet;
 use crate::leaflet::{self, Leaflet};
 use crate::render::Engine;
@@ -27,6 +31,10 @@ pub struct Settings {
     pub allow_missing: bool,
     pub today: Date,
     pub strict: bool,
+    /// Printed facts with an older `as-of` are stale (warnings; errors when `strict`).
+    pub max_fact_age_months: u32,
+    /// How diagnostics are printed.
+    pub style: Style,
 }
 
 impl Settings {
@@ -43,6 +51,8 @@ impl Settings {
             allow_missing: false,
             today,
             strict: false,
+            max_fact_age_months: validate::MAX_FACT_AGE_MONTHS,
+            style: Style::Short,
         }
     }
 }
@@ -65,9 +75,10 @@ pub fn load_and_check(
     let content = content::load(&s.content).map_err(Failure::Io)?;
     let templates_text = templates_text(&s.templates);
     let opts = validate::Options {
-        today: s.today,
         allow_missing: s.allow_missing,
         strict: s.strict,
+        max_fact_age_months: s.max_fact_age_months,
+        ..validate::Options::on(s.today)
     };
     let mut diags = content.diagnostics.clone();
     for topic in &content.topics {
@@ -107,7 +118,8 @@ pub fn max_pages(template_source: &str) -> Option<usize> {
 }
 
 /// Builds every planned leaflet. Prints each file written and each problem; returns the
-/// files written and whether anything failed.
+/// files written and whether anything failed: a leaflet not written, or an error reported
+/// for anything the run was asked to build.
 pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
     let fonts = FontSet::load(&s.fonts).map_err(|e| {
         Failure::Io(
@@ -116,10 +128,15 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
         )
     })?;
     let (content, diags) = load_and_check(s, Some(&fonts))?;
-    for d in &diags {
-        eprintln!("{d}");
+    let jobs = plan(&content, s)?;
+    // The problems of what this run builds (not those of a language it was not asked for).
+    let relevant: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| jobs.iter().any(|j| j.depends_on(&d.path)) || !is_content_file(&content, d))
+        .collect();
+    for d in &relevant {
+        eprintln!("{}", d.render(s.style));
     }
-    let jobs = plan(&content.topics, s)?;
     let engine = Engine::new(fonts, &s.templates);
     fs::create_dir_all(&s.out).map_err(|e| {
         Failure::Io(
@@ -129,29 +146,33 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
     })?;
     let mut written = Vec::new();
     let mut failed = 0;
-    for (topic, template, tag) in &jobs {
-        let lang = &topic.langs[tag];
+    for job in &jobs {
+        let name = job.name();
         // A leaflet is not printed from content with errors: its own file, the facts or the
         // source language it falls back to.
-        let blocking: Vec<&Diagnostic> = diags
+        let blocking: Vec<&&Diagnostic> = relevant
             .iter()
-            .filter(|d| d.is_error())
-            .filter(|d| {
-                d.path == lang.path
-                    || d.path == topic.facts_path
-                    || topic.source().is_some_and(|src| d.path == src.path)
-            })
+            .filter(|d| d.is_error() && job.depends_on(&d.path))
             .collect();
-        let name = format!("{}-{template}-{tag}", topic.id);
-        if !blocking.is_empty() {
-            eprintln!(
-                "error: {name}: not built, {} content error(s) above",
-                blocking.len()
-            );
-            failed += 1;
-            continue;
-        }
-        match build_one(&engine, topic, template, lang, s) {
+        let (topic, lang) = match job.ready {
+            Some(ready) if blocking.is_empty() => ready,
+            _ => {
+                let mut files: Vec<String> = blocking
+                    .iter()
+                    .map(|d| d.path.display().to_string())
+                    .collect();
+                files.dedup();
+                let why = if files.is_empty() {
+                    format!("{} did not load", job.lang_file.display())
+                } else {
+                    format!("{} error(s) above in {}", blocking.len(), files.join(", "))
+                };
+                eprintln!("error: {name}: not built, {why}");
+                failed += 1;
+                continue;
+            }
+        };
+        match build_one(&engine, topic, &job.template, lang, s) {
             Ok(w) => {
                 let fitted = if w.scale < 1.0 {
                     format!("  (set at {:.0} % type size to fit)", w.scale * 100.0)
@@ -169,59 +190,133 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
             }
             Err(errors) => {
                 for e in &errors {
-                    eprintln!("{e}");
+                    eprintln!("{}", e.render(s.style));
                 }
                 eprintln!("error: {name}: not built");
                 failed += 1;
             }
         }
     }
+    let errors = relevant.iter().filter(|d| d.is_error()).count();
     if failed > 0 {
         eprintln!(
             "{failed} of {} leaflet(s) failed; {} written",
             jobs.len(),
             written.len()
         );
+    } else if errors > 0 {
+        eprintln!("{errors} error(s) reported; every leaflet was written");
     }
-    Ok((written, failed > 0))
+    Ok((written, failed > 0 || errors > 0))
 }
 
-/// The jobs of a run: (topic, template, language), sorted, filtered by --template/--lang.
-fn plan<'a>(
-    topics: &'a [Topic],
-    s: &Settings,
-) -> Result<Vec<(&'a Topic, String, String)>, Failure> {
+/// One leaflet a run is asked to build.
+pub struct Job<'a> {
+    pub topic_id: String,
+    pub template: String,
+    pub tag: String,
+    /// The language file, which exists (it may not parse).
+    pub lang_file: PathBuf,
+    /// The files it is made from: its language file, the topic's facts, the source language.
+    pub inputs: Vec<PathBuf>,
+    /// The loaded topic and language; `None` when either did not load.
+    pub ready: Option<(&'a Topic, &'a content::Lang)>,
+}
+
+impl Job<'_> {
+    /// `<topic>-<template>-<lang>`, as the PDF is named.
+    pub fn name(&self) -> String {
+        format!("{}-{}-{}", self.topic_id, self.template, self.tag)
+    }
+
+    /// Whether a problem in `path` concerns this leaflet.
+    pub fn depends_on(&self, path: &Path) -> bool {
+        self.inputs.iter().any(|p| p == path)
+    }
+}
+
+/// Whether a diagnostic is about one content file of a topic (rather than the run as a
+/// whole: a template, the content folder).
+fn is_content_file(content: &Content, d: &Diagnostic) -> bool {
+    let topics = content
+        .topics
+        .iter()
+        .map(|t| (&t.facts_path, &t.lang_files));
+    let mut all = topics.chain(
+        content
+            .unloaded
+            .iter()
+            .map(|u| (&u.facts_path, &u.lang_files)),
+    );
+    all.any(|(facts, langs)| *facts == d.path || langs.values().any(|p| *p == d.path))
+}
+
+/// The jobs of a run: (topic, template, language) for every language file present, sorted,
+/// filtered by --template/--lang.
+pub fn plan<'a>(content: &'a Content, s: &Settings) -> Result<Vec<Job<'a>>, Failure> {
+    // A topic whose facts did not load names no templates: it would have had the leaflet
+    // templates of the templates folder.
+    let all_templates = leaflet_templates(&s.templates);
+    let wanted = |template: &str, tag: &str| {
+        (s.templates_wanted.is_empty() || s.templates_wanted.iter().any(|t| t == template))
+            && (s.langs.is_empty() || s.langs.iter().any(|l| l == tag))
+    };
     let mut jobs = Vec::new();
-    for topic in topics {
+    for topic in &content.topics {
+        let source = topic.lang_files.get(&topic.facts.source_language);
         for template in &topic.facts.templates {
-            if !s.templates_wanted.is_empty() && !s.templates_wanted.contains(template) {
-                continue;
+            for (tag, file) in &topic.lang_files {
+                if !wanted(template, tag) {
+                    continue;
+                }
+                let mut inputs = vec![file.clone(), topic.facts_path.clone()];
+                inputs.extend(source.cloned());
+                jobs.push(Job {
+                    topic_id: topic.id.clone(),
+                    template: template.clone(),
+                    tag: tag.clone(),
+                    lang_file: file.clone(),
+                    inputs,
+                    ready: topic.langs.get(tag).map(|lang| (topic, lang)),
+                });
             }
-            for tag in topic.langs.keys() {
-                if s.langs.is_empty() || s.langs.contains(tag) {
-                    jobs.push((topic, template.clone(), tag.clone()));
+        }
+    }
+    for u in &content.unloaded {
+        for template in &all_templates {
+            for (tag, file) in &u.lang_files {
+                if wanted(template, tag) {
+                    jobs.push(Job {
+                        topic_id: u.id.clone(),
+                        template: template.clone(),
+                        tag: tag.clone(),
+                        lang_file: file.clone(),
+                        inputs: vec![file.clone(), u.facts_path.clone()],
+                        ready: None,
+                    });
                 }
             }
         }
     }
-    let known = |f: &dyn Fn(&Topic) -> Vec<String>| {
-        let mut all: Vec<String> = topics.iter().flat_map(f).collect();
-        all.sort();
-        all.dedup();
-        all
-    };
-    let langs = known(&|t| t.langs.keys().cloned().collect());
+    let langs = content.language_tags();
     for l in &s.langs {
-        if !langs.contains(l) {
+        if !langs.contains(&l.as_str()) {
             return Err(Failure::Usage(format!(
                 "no content for language `{l}`; languages found: {}",
                 langs.join(", ")
             )));
         }
     }
-    let templates = known(&|t| t.facts.templates.clone());
+    let mut templates: Vec<&str> = content
+        .topics
+        .iter()
+        .flat_map(|t| t.facts.templates.iter().map(String::as_str))
+        .chain(all_templates.iter().map(String::as_str))
+        .collect();
+    templates.sort();
+    templates.dedup();
     for t in &s.templates_wanted {
-        if !templates.contains(t) {
+        if !templates.contains(&t.as_str()) {
             return Err(Failure::Usage(format!(
                 "no template `{t}`; templates found: {}",
                 templates.join(", ")
@@ -229,6 +324,22 @@ fn plan<'a>(
         }
     }
     Ok(jobs)
+}
+
+/// The leaflet templates of a templates folder: its `.typ` files that declare their page
+/// limit (`// leafpress: max-pages = N`; shared modules do not), by name.
+pub fn leaflet_templates(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "typ"))
+        .filter(|p| fs::read_to_string(p).is_ok_and(|t| max_pages(&t).is_some()))
+        .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names
 }
 
 /// Lays out, exports and writes one leaflet.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -16,6 +16,18 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How problems are printed: `short` is one `file:line:col: error: …` line each (for CI
+    /// logs); `rich` also shows the offending line with a caret under the column; `auto` is
+    /// rich on a terminal and short in pipes and logs.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Auto)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Auto,
+    Short,
+    Rich,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +78,16 @@ pub struct BuildArgs {
     /// Print untranslated blocks in the source language, visibly marked, instead of failing.
     #[arg(long)]
     pub allow_missing: bool,
+    #[command(flatten)]
+    pub age: FactAge,
+}
+
+/// How old a printed fact's source may be.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct FactAge {
+    /// Warn about printed facts whose `as-of` is more than this many months old.
+    #[arg(long = "max-fact-age", value_name = "MONTHS", default_value_t = 12)]
+    pub months: u32,
 }
 
 #[derive(Debug, Args)]
@@ -75,9 +97,12 @@ pub struct CheckArgs {
     /// The date statements are checked against (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
-    /// Treat stale statements (bound to a date that has passed) as errors.
+    /// Treat stale statements (bound to a date that has passed) and stale facts (older
+    /// than --max-fact-age) as errors.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub age: FactAge,
     /// Untranslated blocks are warnings, not errors.
     #[arg(long)]
     pub allow_missing: bool,

@@ -1,5 +1,7 @@
 //! Diagnostics: one problem found in the content or a template, pointing at a file, line and
-//! column, printed the same way for every stage (`path:line:col: error: message`).
+//! column, printed the same way for every stage: `path:line:col: error: message` in logs and
+//! pipes, and on a terminal also the offending line with a caret under the column
+//! (annotate-snippets, as rustc, typst-cli and just show it).
 
 use std::fmt;
 use std::ops::Range;
@@ -42,6 +44,38 @@ pub struct Diagnostic {
     pub position: Option<Position>,
     pub message: String,
     pub hint: Option<String>,
+    /// The offending line, for the caret form (set by [`Diagnostic::at`]).
+    pub snippet: Option<Box<Snippet>>,
+}
+
+/// One line of a file and the bytes of it a diagnostic points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub line: String,
+    /// Byte range within `line` (at least one character wide where the line has one).
+    pub span: Range<usize>,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// One line per problem (and its hint): for CI logs and pipes.
+    Short,
+    /// The one-line form, then the offending line with a caret under the column.
+    Rich { color: bool },
+}
+
+impl Style {
+    /// Rich on a terminal (coloured unless `NO_COLOR` is set), short otherwise.
+    pub fn for_stream(is_terminal: bool) -> Style {
+        if is_terminal {
+            Style::Rich {
+                color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            }
+        } else {
+            Style::Short
+        }
+    }
 }
 
 impl Diagnostic {
@@ -52,6 +86,7 @@ impl Diagnostic {
             position: None,
             message: message.into(),
             hint: None,
+            snippet: None,
         }
     }
 
@@ -64,7 +99,31 @@ impl Diagnostic {
 
     /// Points the diagnostic at the start of `span` (byte range) in `source`.
     pub fn at(mut self, source: &str, span: Range<usize>) -> Self {
-        self.position = Some(Position::of_offset(source, span.start));
+        let mut start = span.start.min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        self.position = Some(Position::of_offset(source, start));
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let line = source[line_start..line_end].trim_end_matches('\r');
+        let from = (start - line_start).min(line.len());
+        // Underline the span on this line, or at least the character at the column.
+        let to = span.end.saturating_sub(line_start).clamp(from, line.len());
+        let to = if to > from {
+            to
+        } else {
+            line[from..]
+                .chars()
+                .next()
+                .map_or(from, |c| from + c.len_utf8())
+        };
+        self.snippet = Some(Box::new(Snippet {
+            line: line.to_owned(),
+            span: from..to,
+        }));
         self
     }
 
@@ -75,6 +134,40 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The diagnostic as printed in `style`.
+    pub fn render(&self, style: Style) -> String {
+        let color = match style {
+            Style::Short => return self.to_string(),
+            Style::Rich { color } => color,
+        };
+        let (Some(position), Some(snippet)) = (self.position, &self.snippet) else {
+            return self.to_string();
+        };
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer};
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = self.path.display().to_string();
+        let mut report = vec![
+            level.primary_title(&self.message).element(
+                annotate_snippets::Snippet::source(&snippet.line)
+                    .line_start(position.line)
+                    .path(&path)
+                    .annotation(AnnotationKind::Primary.span(snippet.span.clone())),
+            ),
+        ];
+        if let Some(hint) = &self.hint {
+            report.push(Group::with_title(Level::HELP.secondary_title(hint)));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report)
     }
 }
 
@@ -109,27 +202,21 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (levenshtein(word, c), c))
+    closest(word, candidates)
         .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
-        .min()
         .map(|(_, c)| c)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+/// The candidate with the smallest edit distance to `word` (ties: the first in order), and
+/// that distance, however far it is.
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<(usize, &'a str)> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .min()
 }
 
 #[cfg(test)]

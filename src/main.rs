@@ -1,34 +1,43 @@
 //! The `leafpress` command: parses arguments, dispatches to a command, sets the exit code.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use unicode_width::UnicodeWidthStr;
 
 use leafpress::batch::{self, Settings};
-use leafpress::cli::{CheckArgs, Cli, Command, Paths, StampArgs, StatusArgs};
+use leafpress::cli::{CheckArgs, Cli, Command, MessageFormat, Paths, StampArgs, StatusArgs};
 use leafpress::content::values::Date;
 use leafpress::content::{self, Content};
-use leafpress::diag::Diagnostic;
+use leafpress::diag::{Diagnostic, Style};
 use leafpress::fonts::FontSet;
 use leafpress::status::{self, BlockState};
 use leafpress::{Failure, exit};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Problems go to stderr, except `check`'s report, which is its output.
+    let on_stdout = matches!(cli.command, Command::Check(_));
+    let style = match cli.message_format {
+        MessageFormat::Short => Style::Short,
+        MessageFormat::Rich => Style::Rich { color: false },
+        MessageFormat::Auto if on_stdout => Style::for_stream(std::io::stdout().is_terminal()),
+        MessageFormat::Auto => Style::for_stream(std::io::stderr().is_terminal()),
+    };
     let result = match cli.command {
-        Command::Build(a) => build(settings(
-            &a.paths,
-            a.out,
-            a.langs,
-            a.template_names,
-            a.allow_missing,
-            Date::today(),
-            false,
-        )),
-        Command::List(p) => list(&p),
-        Command::Check(a) => check(&a),
-        Command::Status(a) => status(&a),
-        Command::Stamp(a) => stamp(&a),
+        Command::Build(a) => build(Settings {
+            out: a.out,
+            langs: a.langs,
+            templates_wanted: a.template_names,
+            allow_missing: a.allow_missing,
+            max_fact_age_months: a.age.months,
+            ..settings(&a.paths, Date::today(), style)
+        }),
+        Command::List(p) => list(&p, style),
+        Command::Check(a) => check(&a, style),
+        Command::Status(a) => status(&a, style),
+        Command::Stamp(a) => stamp(&a, style),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -37,31 +46,20 @@ fn main() -> ExitCode {
             ExitCode::from(exit::USAGE_OR_IO)
         }
         Err(Failure::Io(d)) => {
-            eprintln!("{d}");
+            eprintln!("{}", d.render(style));
             ExitCode::from(exit::USAGE_OR_IO)
         }
     }
 }
 
-fn settings(
-    p: &Paths,
-    out: std::path::PathBuf,
-    langs: Vec<String>,
-    templates: Vec<String>,
-    allow_missing: bool,
-    today: Date,
-    strict: bool,
-) -> Settings {
+/// The project's folders as given, every language and template, nothing written yet.
+fn settings(p: &Paths, today: Date, style: Style) -> Settings {
     Settings {
         content: p.content.clone(),
         templates: p.templates.clone(),
         fonts: p.fonts.clone(),
-        out,
-        langs,
-        templates_wanted: templates,
-        allow_missing,
-        today,
-        strict,
+        style,
+        ..Settings::in_project(std::path::Path::new("."), today)
     }
 }
 
@@ -70,18 +68,31 @@ fn build(s: Settings) -> Result<u8, Failure> {
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
-fn list(p: &Paths) -> Result<u8, Failure> {
+fn list(p: &Paths, style: Style) -> Result<u8, Failure> {
     let content = content::load(&p.content).map_err(Failure::Io)?;
     for d in &content.diagnostics {
-        eprintln!("{d}");
+        eprintln!("{}", d.render(style));
     }
     for t in &content.topics {
         println!("topic {}", t.id);
         println!("  templates: {}", t.facts.templates.join(", "));
         println!("  languages:");
-        for l in t.langs.values() {
-            println!("    {:<8} {:<22} {}", l.tag, l.name, l.translation.name());
+        // Columns by display width: 日本語 is three characters but six columns wide.
+        let width = t.langs.values().map(|l| l.name.width()).max().unwrap_or(0) + 2;
+        for tag in t.lang_files.keys() {
+            let (name, status) = match t.langs.get(tag) {
+                Some(l) => (l.name.as_str(), l.translation.name()),
+                None => ("?", "does not load (see the errors above)"),
+            };
+            let pad = " ".repeat(width.saturating_sub(name.width()));
+            println!("    {tag:<8} {name}{pad}{status}");
         }
+    }
+    for u in &content.unloaded {
+        println!(
+            "topic {}: its facts do not load (see the errors above)",
+            u.id
+        );
     }
     Ok(if content.diagnostics.iter().any(Diagnostic::is_error) {
         exit::PROBLEMS
@@ -90,22 +101,19 @@ fn list(p: &Paths) -> Result<u8, Failure> {
     })
 }
 
-fn check(a: &CheckArgs) -> Result<u8, Failure> {
+fn check(a: &CheckArgs, style: Style) -> Result<u8, Failure> {
     let today = match &a.today {
         Some(t) => Date::parse(t).ok_or_else(|| {
             Failure::Usage(format!("--today `{t}` is not a date; write YYYY-MM-DD"))
         })?,
         None => Date::today(),
     };
-    let s = settings(
-        &a.paths,
-        "output".into(),
-        vec![],
-        vec![],
-        a.allow_missing,
-        today,
-        a.strict,
-    );
+    let s = Settings {
+        allow_missing: a.allow_missing,
+        strict: a.strict,
+        max_fact_age_months: a.age.months,
+        ..settings(&a.paths, today, style)
+    };
     let fonts = FontSet::load(&s.fonts).map_err(|e| Failure::Io(Diagnostic::error(&s.fonts, e)))?;
     let (content, mut diags) = batch::load_and_check(&s, Some(&fonts))?;
     // Lay out every leaflet too: template errors and overflow are found only that way.
@@ -113,7 +121,7 @@ fn check(a: &CheckArgs) -> Result<u8, Failure> {
         diags.extend(batch::check_layout(&content, &s, fonts));
     }
     for d in &diags {
-        println!("{d}");
+        println!("{}", d.render(style));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
@@ -121,16 +129,16 @@ fn check(a: &CheckArgs) -> Result<u8, Failure> {
     Ok(if errors > 0 { exit::PROBLEMS } else { exit::OK })
 }
 
-fn load_content(p: &Paths) -> Result<Content, Failure> {
+fn load_content(p: &Paths, style: Style) -> Result<Content, Failure> {
     let content = content::load(&p.content).map_err(Failure::Io)?;
     for d in content.diagnostics.iter().filter(|d| d.is_error()) {
-        eprintln!("{d}");
+        eprintln!("{}", d.render(style));
     }
     Ok(content)
 }
 
-fn status(a: &StatusArgs) -> Result<u8, Failure> {
-    let content = load_content(&a.paths)?;
+fn status(a: &StatusArgs, style: Style) -> Result<u8, Failure> {
+    let content = load_content(&a.paths, style)?;
     let mut failed =
         !content.diagnostics.is_empty() && content.diagnostics.iter().any(Diagnostic::is_error);
     for topic in &content.topics {
@@ -159,8 +167,8 @@ fn status(a: &StatusArgs) -> Result<u8, Failure> {
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
-fn stamp(a: &StampArgs) -> Result<u8, Failure> {
-    let content = load_content(&a.paths)?;
+fn stamp(a: &StampArgs, style: Style) -> Result<u8, Failure> {
+    let content = load_content(&a.paths, style)?;
     let mut found = false;
     for topic in &content.topics {
         let (Some(lang), Some(source)) = (topic.langs.get(&a.lang), topic.source()) else {

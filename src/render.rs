@@ -20,7 +20,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::content::values::Date;
-use crate::diag::{Diagnostic, Position, Severity};
+use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
 use crate::leaflet::Leaflet;
 
@@ -187,22 +187,20 @@ impl<'a> LeafWorld<'a> {
                         .trim_end_matches(".typ"),
                 )
             });
-        let position = id.zip(self.range(d.span)).and_then(|(id, range)| {
-            self.source(id)
-                .ok()
-                .map(|s| Position::of_offset(s.text(), range.start))
-        });
         let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
-        Diagnostic {
-            severity: if d.severity == TypstSeverity::Error {
-                Severity::Error
-            } else {
-                Severity::Warning
+        let mut diag = Diagnostic::error(&path, d.message.to_string());
+        if d.severity != TypstSeverity::Error {
+            diag.severity = Severity::Warning;
+        }
+        if !hints.is_empty() {
+            diag = diag.with_hint(hints.join("; "));
+        }
+        match id.zip(self.range(d.span)) {
+            Some((id, range)) => match self.source(id) {
+                Ok(source) => diag.at(source.text(), range),
+                Err(_) => diag,
             },
-            path,
-            position,
-            message: d.message.to_string(),
-            hint: (!hints.is_empty()).then(|| hints.join("; ")),
+            None => diag,
         }
     }
 }

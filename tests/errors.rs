@@ -8,6 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use proptest::prelude::*;
+
 struct Project {
     dir: tempfile::TempDir,
 }
@@ -158,7 +160,7 @@ fn malformed_phone_number_is_reported_once() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:22:28: error: `0570 783 578` is not a Japanese phone number
+        "content/mynumber-health-insurance/facts.toml:33:28: error: `0570 783 578` is not a Japanese phone number
   hint: write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595",
     );
 }
@@ -173,7 +175,7 @@ fn url_that_is_not_https() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:34:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
+        "content/mynumber-health-insurance/facts.toml:45:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
   hint: write the full address, starting with https://",
     );
 }
@@ -189,7 +191,7 @@ fn hours_that_end_before_they_start() {
     let out = p.run(&["check", "--today", "2026-11-21"]);
     let text = stdout(&out);
     assert!(
-        text.starts_with("content/mynumber-health-insurance/facts.toml:48:57: error: the end `18:00` is not after the start `19:00`\n"),
+        text.starts_with("content/mynumber-health-insurance/facts.toml:59:66: error: the end `18:00` is not after the start `19:00`\n"),
         "{text}"
     );
     assert_eq!(out.status.code(), Some(1));
@@ -277,7 +279,7 @@ fn missing_block_fails_that_language_unless_allowed() {
 
     let status = p.run(&["status", "--fail-under", "100"]);
     assert_eq!(status.status.code(), Some(1));
-    assert!(stdout(&status).contains("vi           15 / 16        1         0      94%  draft\n          missing:  [faq-did-you-know]\n"), "{}", stdout(&status));
+    assert!(stdout(&status).contains("vi           16 / 17        1         0      94%  draft\n          missing:  [faq-did-you-know]\n"), "{}", stdout(&status));
 }
 
 #[test]
@@ -293,14 +295,14 @@ fn changed_source_text_marks_translations_outdated() {
     let out = p.run(&["status", "--fail-outdated"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("ja           16 / 16        0         1      94%  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
+    assert!(text.contains("ja           17 / 17        0         1      94%  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
     assert!(stderr(&out).contains("error: ja has 1 outdated block(s)"));
     // stamping records the new source version
     let out = p.run(&["stamp", "--lang", "ja", "--block", "faq-did-you-know"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&p.run(&["status"]))
-            .contains("ja           16 / 16        0         0     100%  draft")
+            .contains("ja           17 / 17        0         0     100%  draft")
     );
 }
 
@@ -411,7 +413,7 @@ fn pathological_input_gets_a_clear_error() {
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert!(
-        stdout(&out).starts_with("content/mynumber-health-insurance/vi.toml:62:10: error: text in [faq-question] is 100244 characters long; a leaflet text is limited to 2000\n"),
+        stdout(&out).starts_with("content/mynumber-health-insurance/vi.toml:62:10: error: text in [faq-question] is 100348 characters long; a leaflet text is limited to 2000\n"),
         "{}",
         stdout(&out)
     );
@@ -429,7 +431,7 @@ fn pathological_input_gets_a_clear_error() {
         ),
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
-    assert!(stdout(&out).contains("vi.toml:153:"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("vi.toml:164:"), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("error: cannot recurse further; max recursion depth met"),
         "{}",
@@ -478,7 +480,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:19:8: error: missing field `toll-free`",
+        "content/mynumber-health-insurance/facts.toml:30:8: error: missing field `toll-free`",
     );
 
     let p = Project::new();
@@ -489,14 +491,14 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:19:47: error: invalid type: string \"yes\", expected a boolean",
+        "content/mynumber-health-insurance/facts.toml:30:47: error: invalid type: string \"yes\", expected a boolean",
     );
 
     let p = Project::new();
     p.edit("facts.toml", "hiecc = { number = \"011-200-9595\"", "hiecc = { number = \"011-200-9595\", toll-free = false, source = \"x\" }\nhiecc = { number = \"011-200-9595\"");
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:25:1: error: duplicate key",
+        "content/mynumber-health-insurance/facts.toml:36:1: error: duplicate key",
     );
 
     let p = Project::new();
@@ -518,7 +520,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:57:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
+        "content/mynumber-health-insurance/facts.toml:72:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
     );
 
     let p = Project::new();
@@ -529,7 +531,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:15:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
+        "content/mynumber-health-insurance/facts.toml:20:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
     );
 }
 
@@ -546,4 +548,290 @@ fn a_word_too_long_for_its_box_is_an_error() {
         "content/mynumber-health-insurance/en.toml: error: the faq leaflet in `en`: text overflows its box on page 1: “Mynumbercardapplicationformwithoutspaces”
   hint: a word or address is too long for its column: shorten it or allow a break (a space)",
     );
+}
+
+// ---- the exit status tells the truth ------------------------------------------------------
+
+/// Runs `build --out out` (plus `args`) and returns (exit code, stderr); also asserts that
+/// `check` agrees: it fails exactly when `build` does.
+fn build_and_check(p: &Project, args: &[&str]) -> (Option<i32>, String) {
+    let mut build = vec!["build", "--out", "out", "--message-format", "short"];
+    build.extend_from_slice(args);
+    let out = p.run(&build);
+    let check = p.run(&["check", "--today", "2026-11-21"]);
+    assert_eq!(
+        check.status.code() == Some(0),
+        out.status.code() == Some(0),
+        "check and build disagree:\ncheck: {}{}\nbuild: {}",
+        stdout(&check),
+        stderr(&check),
+        stderr(&out)
+    );
+    (out.status.code(), stderr(&out))
+}
+
+/// The PDFs in `out/`, by language tag.
+fn written(p: &Project) -> Vec<String> {
+    let mut tags: Vec<String> = fs::read_dir(p.path("out"))
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter_map(|n| {
+                    n.strip_prefix("mynumber-health-insurance-faq-")?
+                        .strip_suffix(".pdf")
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    tags.sort();
+    tags
+}
+
+#[test]
+fn facts_that_do_not_parse_fail_every_leaflet() {
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "templates = [\"faq\"]",
+        "templates = [\"faq\"",
+    );
+    let (code, err) = build_and_check(&p, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("content/mynumber-health-insurance/facts.toml:14:1: error: missing comma between array elements, expected `,`\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: mynumber-health-insurance-faq-ko: not built, 1 error(s) above in content/mynumber-health-insurance/facts.toml\n"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("\n15 of 15 leaflet(s) failed; 0 written\n"),
+        "{err}"
+    );
+    assert!(written(&p).is_empty());
+}
+
+#[test]
+fn a_language_file_that_is_not_utf8_fails_its_leaflet_only() {
+    let p = Project::new();
+    let path = p.path(&format!("{TOPIC}/vi.toml"));
+    let mut bytes = fs::read(&path).unwrap();
+    bytes.splice(0..0, b"# Ti\xe9ng\n".iter().copied());
+    fs::write(&path, bytes).unwrap();
+    let (code, err) = build_and_check(&p, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "content/mynumber-health-insurance/vi.toml:1:5: error: the file is not valid UTF-8
+  hint: save the file as UTF-8
+error: mynumber-health-insurance-faq-vi: not built, 1 error(s) above in content/mynumber-health-insurance/vi.toml
+1 of 15 leaflet(s) failed; 14 written
+"
+    );
+    assert_eq!(written(&p).len(), 14);
+    assert!(!written(&p).contains(&"vi".to_owned()));
+}
+
+#[test]
+fn a_language_file_that_does_not_parse_fails_its_leaflet_also_when_asked_for_alone() {
+    let p = Project::new();
+    p.edit("ko.toml", "label = \"", "label = ");
+    let (code, err) = build_and_check(&p, &[]);
+    assert_eq!(code, Some(1));
+    let expected = "content/mynumber-health-insurance/ko.toml:46:9: error: missing opening quote, expected `\"`
+error: mynumber-health-insurance-faq-ko: not built, 1 error(s) above in content/mynumber-health-insurance/ko.toml
+";
+    assert_eq!(
+        err,
+        format!("{expected}1 of 15 leaflet(s) failed; 14 written\n")
+    );
+    assert_eq!(written(&p).len(), 14);
+    // asked for alone: the parse error, never "no content for language"
+    let out = p.run(&[
+        "build",
+        "--out",
+        "out2",
+        "--lang",
+        "ko",
+        "--message-format",
+        "short",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!("{expected}1 of 1 leaflet(s) failed; 0 written\n")
+    );
+    // list still names it
+    let list = p.run(&["list", "--message-format", "short"]);
+    assert!(
+        stdout(&list).contains("    ko       ?"),
+        "{}",
+        stdout(&list)
+    );
+    assert_eq!(list.status.code(), Some(1));
+}
+
+#[test]
+fn a_stray_top_level_key_names_itself_and_the_closest_block() {
+    let p = Project::new();
+    p.edit("ko.toml", "[meta]", "colour = \"red\"\n\n[meta]");
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/ko.toml:4:1: error: stray key `colour` outside any table: a language file holds block tables such as [faq-header], and every text belongs in one
+  hint: the closest block is [labels]: move the key into its table, or delete it",
+    );
+    let p = Project::new();
+    p.edit("ko.toml", "[meta]", "faq-leed = \"…\"\n\n[meta]");
+    check_says(
+        &p,
+        "content/mynumber-health-insurance/ko.toml:4:1: error: stray key `faq-leed` outside any table: a language file holds block tables such as [faq-header], and every text belongs in one
+  hint: the closest block is [faq-lead]: move the key into its table, or delete it",
+    );
+}
+
+#[test]
+fn on_a_terminal_an_error_shows_its_line_with_a_caret() {
+    let p = Project::new();
+    p.edit("vi.toml", "{phone:card-fallback}", "{phone:card-fallbak}");
+    let out = p.run(&["check", "--today", "2026-11-21", "--message-format", "rich"]);
+    assert_eq!(
+        stdout(&out),
+        "error: unknown phone id `card-fallbak` in `{phone:card-fallbak}`
+   --> content/mynumber-health-insurance/vi.toml:109:24
+    |
+109 |   \"Nếu không gọi được: {phone:card-fallbak}; nếu cả hai số đều không gọi được: {phone:card-fallback-2} (cả hai số: người gọi trả ph...
+    |                        ^
+    |
+help: did you mean `{phone:card-fallback}`?
+1 error(s), 0 warning(s)
+"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn list_lines_up_in_every_script() {
+    use unicode_width::UnicodeWidthStr;
+    let out = Project::new().run(&["list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("    ")).collect();
+    assert_eq!(rows.len(), 15, "{text}");
+    // the status column starts at the same display column on every row
+    let columns: Vec<usize> = rows
+        .iter()
+        .map(|r| {
+            let status = ["source", "draft", "reviewed"]
+                .iter()
+                .filter_map(|s| r.rfind(s))
+                .max()
+                .unwrap();
+            r[..status].width()
+        })
+        .collect();
+    assert!(
+        columns.iter().all(|&c| c == columns[0]),
+        "{columns:?}\n{text}"
+    );
+    assert!(text.contains("日本語") && text.contains("ខ្មែរ"), "{text}");
+}
+
+#[test]
+fn a_printed_fact_older_than_the_limit_warns_then_fails_under_strict() {
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "source = \"seed 001\" }\nsystem = { open",
+        "source = \"seed 001\", as-of = \"2025-07\" }\nsystem = { open",
+    );
+    let expected = "content/mynumber-health-insurance/facts.toml:60:111: {}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
+  hint: check it against its source (seed 001) and update `as-of`, or stop printing it
+";
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert_eq!(
+        stdout(&out),
+        expected.replace("{}", "warning") + "0 error(s), 1 warning(s)\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = p.run(&["check", "--today", "2026-11-21", "--strict"]);
+    assert_eq!(
+        stdout(&out),
+        expected.replace("{}", "error") + "1 error(s), 0 warning(s)\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // a limit that allows it, or a date within the limit
+    let out = p.run(&[
+        "check",
+        "--today",
+        "2026-11-21",
+        "--strict",
+        "--max-fact-age",
+        "18",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = p.run(&["check", "--today", "2026-07-31", "--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // a fact kept for the record (printed = false) is neither unused nor stale
+    let out = p.run(&["check", "--today", "2030-01-01", "--strict"]);
+    assert!(!stdout(&out).contains("hours.hiecc"), "{}", stdout(&out));
+}
+
+/// How a content file gets broken in the property test below.
+#[derive(Debug, Clone)]
+enum Corruption {
+    /// Cut off somewhere between 5 % and 95 % of its length.
+    Truncate(f64),
+    /// Replaced by these bytes.
+    RandomBytes(Vec<u8>),
+    /// A byte that is never valid UTF-8 inserted somewhere.
+    BadUtf8(f64),
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 6,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Any one content file corrupted: `build` exits 1, names that file, and still writes
+    /// every leaflet that does not depend on it.
+    #[test]
+    fn any_one_corrupted_content_file_fails_only_what_depends_on_it(
+        file in prop::sample::select(vec![
+            "facts.toml", "en.toml", "ja.toml", "ko.toml", "zh-Hant.toml", "th.toml",
+            "my.toml", "km.toml", "ne.toml", "pt-BR.toml", "vi.toml", "mn.toml",
+        ]),
+        how in prop_oneof![
+            (0.05..0.95f64).prop_map(Corruption::Truncate),
+            prop::collection::vec(any::<u8>(), 1..300).prop_map(Corruption::RandomBytes),
+            (0.0..1.0f64).prop_map(Corruption::BadUtf8),
+        ],
+    ) {
+        let p = Project::new();
+        let path = p.path(&format!("{TOPIC}/{file}"));
+        let mut bytes = fs::read(&path).unwrap();
+        match &how {
+            Corruption::Truncate(at) => bytes.truncate((bytes.len() as f64 * at) as usize),
+            Corruption::RandomBytes(b) => bytes = b.clone(),
+            Corruption::BadUtf8(at) => {
+                let i = (bytes.len() as f64 * at) as usize;
+                bytes.insert(i, 0xff);
+            }
+        }
+        fs::write(&path, &bytes).unwrap();
+        let out = p.run(&["build", "--out", "out", "--message-format", "short"]);
+        let err = stderr(&out);
+        prop_assert_eq!(out.status.code(), Some(1), "{:?} {:?}:\n{}", file, how, err);
+        prop_assert!(err.contains(&format!("{TOPIC}/{file}")), "{:?} {:?}:\n{}", file, how, err);
+        let tag = file.trim_end_matches(".toml");
+        let everyone_depends = file == "facts.toml" || file == "en.toml";
+        let expected: Vec<String> = if everyone_depends {
+            vec![]
+        } else {
+            common::languages().into_iter().filter(|l| l != tag).collect()
+        };
+        prop_assert_eq!(written(&p), expected, "{:?} {:?}:\n{}", file, how, err);
+    }
 }

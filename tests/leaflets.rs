@@ -98,15 +98,50 @@ fn every_language_prints_the_hotline_numbers_and_urls_from_the_facts() {
             let shown = url.trim_start_matches("https://");
             assert!(joined.contains(shown), "{tag}: {shown} not printed");
         }
-        // Japanese official terms stay beside the translation.
-        for term in ["マイナ保険証", "資格確認書", "マイナンバーカード"] {
-            assert!(joined.contains(term), "{tag}: {term} not printed");
+        // Japanese official terms stay beside the translation, also in the box on what to
+        // do when the card cannot be read.
+        for term in [
+            "マイナ保険証",
+            "資格確認書",
+            "マイナンバーカード",
+            "個人番号通知書",
+            "資格情報のお知らせ",
+            "被保険者資格申立書",
+        ] {
+            assert!(
+                contains_across_a_line_break(&text, term),
+                "{tag}: {term} not printed"
+            );
         }
         assert!(
             text.contains("support@hiecc.or.jp"),
             "{tag}: e-mail not printed"
         );
     }
+}
+
+/// Whether `text` (lines of a page, columns joined by " | ") has `term`, whole or broken
+/// over two lines. A line of a neighbouring column may stand between the two parts (the
+/// large hotline number beside "(個人番号" / "通知書)").
+fn contains_across_a_line_break(text: &str, term: &str) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    let chars: Vec<char> = term.chars().collect();
+    let starts_a_column = |line: &str, tail: &str| {
+        line.split(" | ")
+            .any(|column| column.trim_start().starts_with(tail))
+    };
+    lines.iter().any(|l| l.contains(term))
+        || (0..lines.len()).any(|n| {
+            (1..chars.len()).any(|i| {
+                let head: String = chars[..i].iter().collect();
+                let tail: String = chars[i..].iter().collect();
+                lines[n].trim_end().ends_with(&head)
+                    && lines[n + 1..]
+                        .iter()
+                        .take(2)
+                        .any(|l| starts_a_column(l, &tail))
+            })
+        })
 }
 
 #[test]
@@ -116,7 +151,7 @@ fn hours_are_printed_in_the_readers_words() {
     assert!(en.contains("Weekdays 9:30–20:00"), "{en}");
     assert!(en.contains("Weekends and holidays 9:30–17:30"), "{en}");
     assert!(en.contains("Closed 29 December – 3 January"), "{en}");
-    assert!(en.contains("Since 2 December 2024"), "{en}");
+    assert!(en.contains("since 2 December 2024"), "{en}");
     let ja = all_text(&render("ja").document);
     assert!(ja.contains("毎日 8:30–20:00"), "{ja}");
     assert!(ja.contains("2024年12月2日から"), "{ja}");

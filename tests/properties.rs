@@ -15,9 +15,9 @@ fn options(allow_missing: bool, strict: bool) -> content::validate::Options {
         day: 21,
     };
     content::validate::Options {
-        today,
         allow_missing,
         strict,
+        ..content::validate::Options::on(today)
     }
 }
 

@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let (parsed, mut diags) = lang::load(&path, text, "vi");
     let Some(parsed) = parsed else { return };
     topic.langs.insert("vi".into(), parsed);
-    let opts = validate::Options { today: Date { year: 2026, month: 11, day: 21 }, allow_missing: true, strict: false };
+    let opts = validate::Options { allow_missing: true, ..validate::Options::on(Date { year: 2026, month: 11, day: 21 }) };
     diags.extend(validate::topic(&topic, "", &opts));
     diags.extend(leafpress::glyphs::check(&topic, &f.fonts));
     for d in &diags {

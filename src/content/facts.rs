@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::values::{Date, MonthDay, Time, is_https_url, is_japanese_phone};
+use super::values::{AsOf, Date, MonthDay, Time, is_https_url, is_japanese_phone};
 use crate::diag::Diagnostic;
 
 /// The validated facts of a topic.
@@ -28,6 +28,22 @@ pub struct Facts {
     /// Facts that exist but are malformed (`kind:id`): their own error is reported once,
     /// and references to them are not reported again as unknown.
     pub invalid: std::collections::BTreeSet<String>,
+    /// Facts kept for the record only (`printed = false`), as (kind, id).
+    pub not_printed: std::collections::BTreeSet<(String, String)>,
+    /// Facts with an `as-of` date, as (kind, id): when their source stated them.
+    pub as_of: BTreeMap<(String, String), Dated>,
+}
+
+/// When a fact's source stated it (`as-of`), for the staleness check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dated {
+    /// As written: `2024`, `2025-07`, `2025-07-01`.
+    pub text: String,
+    /// The last day of that period: the fact's age counts from here.
+    pub last_day: Date,
+    /// Byte offset of the value in facts.toml.
+    pub offset: usize,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,15 +115,15 @@ struct FactsFile {
     #[serde(default)]
     urls: BTreeMap<String, UrlFact>,
     #[serde(default)]
-    language_groups: BTreeMap<String, Vec<Spanned<String>>>,
+    language_groups: BTreeMap<String, GroupFact>,
     #[serde(default)]
-    hours: BTreeMap<String, Vec<HoursFact>>,
+    hours: BTreeMap<String, HoursFact>,
     #[serde(default)]
     closures: BTreeMap<String, ClosureFact>,
     #[serde(default)]
     hotlines: Vec<HotlineFact>,
     #[serde(default)]
-    terms: BTreeMap<String, Spanned<String>>,
+    terms: BTreeMap<String, TermFact>,
 }
 
 #[derive(Deserialize)]
@@ -118,66 +134,82 @@ struct TopicSection {
     checked: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct DateFact {
-    date: Spanned<String>,
-    #[allow(dead_code)]
-    source: String,
+/// Declares a fact as written in facts.toml: its own fields, then where it comes from (the
+/// same four keys for every kind of fact).
+macro_rules! fact {
+    ($name:ident { $($(#[$attr:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+        struct $name {
+            $($(#[$attr])* $field: $ty,)*
+            /// Where the fact comes from: a seed, facts.md, a public page.
+            source: Spanned<String>,
+            /// When that source stated it (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), for facts
+            /// that can go stale; `check` warns once it is older than the limit.
+            as_of: Option<Spanned<String>>,
+            /// Where sources disagree: the other source, and which one this fact follows.
+            #[allow(dead_code)]
+            conflict: Option<String>,
+            /// `false`: kept for the record (why the leaflet no longer says something);
+            /// not printed, so not reported as unused.
+            #[serde(default = "yes")]
+            printed: bool,
+        }
+
+        impl $name {
+            fn provenance(&self) -> Origin<'_> {
+                Origin {
+                    source: &self.source,
+                    as_of: self.as_of.as_ref(),
+                    printed: self.printed,
+                }
+            }
+        }
+    };
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct PhoneFact {
+fn yes() -> bool {
+    true
+}
+
+/// Where a fact comes from, as written.
+struct Origin<'a> {
+    source: &'a Spanned<String>,
+    as_of: Option<&'a Spanned<String>>,
+    printed: bool,
+}
+
+fact!(DateFact { date: Spanned<String> });
+fact!(PhoneFact {
     number: Spanned<String>,
     toll_free: bool,
-    #[allow(dead_code)]
-    source: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct EmailFact {
-    address: Spanned<String>,
-    #[allow(dead_code)]
-    source: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct UrlFact {
-    url: Spanned<String>,
-    #[allow(dead_code)]
-    source: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct HoursFact {
-    days: Spanned<String>,
-    from: Option<Spanned<String>>,
-    to: Option<Spanned<String>>,
-    #[serde(default)]
-    all_day: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct ClosureFact {
+});
+fact!(EmailFact { address: Spanned<String> });
+fact!(UrlFact { url: Spanned<String> });
+fact!(GroupFact { languages: Vec<Spanned<String>> });
+fact!(HoursFact { open: Vec<OpenFact> });
+fact!(ClosureFact {
     from: Spanned<String>,
     to: Spanned<String>,
-    #[allow(dead_code)]
-    source: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct HotlineFact {
+});
+fact!(TermFact { term: Spanned<String> });
+fact!(HotlineFact {
     id: Spanned<String>,
     phone: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
     rows: Vec<RowFact>,
     closed: Option<Spanned<String>>,
+});
+
+/// One span of opening hours.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct OpenFact {
+    days: Spanned<String>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<String>>,
+    #[serde(default)]
+    all_day: bool,
 }
 
 #[derive(Deserialize)]
@@ -311,7 +343,8 @@ impl Validator<'_> {
                 );
             }
         }
-        for (id, codes) in &file.language_groups {
+        for (id, group) in &file.language_groups {
+            let codes = &group.languages;
             for code in codes {
                 if !super::is_language_tag(code.get_ref()) {
                     self.error(
@@ -326,7 +359,8 @@ impl Validator<'_> {
                 codes.iter().map(|c| c.get_ref().clone()).collect(),
             );
         }
-        for (id, list) in &file.hours {
+        for (id, hours) in &file.hours {
+            let list = &hours.open;
             let parsed: Vec<Hours> = list.iter().filter_map(|h| self.hours(h)).collect();
             if parsed.len() == list.len() {
                 facts.hours.insert(id.clone(), parsed);
@@ -341,6 +375,7 @@ impl Validator<'_> {
             }
         }
         for (id, term) in &file.terms {
+            let term = &term.term;
             if term.get_ref().trim().is_empty() {
                 self.error(term, format!("term `{id}` is empty"), None);
             }
@@ -352,7 +387,78 @@ impl Validator<'_> {
                 facts.hotlines.push(hotline);
             }
         }
+        let origins = (file
+            .dates
+            .iter()
+            .map(|(id, f)| ("date", id, f.provenance())))
+        .chain(
+            file.phones
+                .iter()
+                .map(|(id, f)| ("phone", id, f.provenance())),
+        )
+        .chain(
+            file.emails
+                .iter()
+                .map(|(id, f)| ("email", id, f.provenance())),
+        )
+        .chain(file.urls.iter().map(|(id, f)| ("url", id, f.provenance())))
+        .chain(
+            file.language_groups
+                .iter()
+                .map(|(id, f)| ("langs", id, f.provenance())),
+        )
+        .chain(
+            file.hours
+                .iter()
+                .map(|(id, f)| ("hours", id, f.provenance())),
+        )
+        .chain(
+            file.closures
+                .iter()
+                .map(|(id, f)| ("closed", id, f.provenance())),
+        )
+        .chain(file.terms.iter().map(|(id, f)| ("ja", id, f.provenance())))
+        .chain(
+            file.hotlines
+                .iter()
+                .map(|f| ("hotline", f.id.get_ref(), f.provenance())),
+        );
+        for (kind, id, origin) in origins {
+            self.origin(&mut facts, kind, id, &origin);
+        }
         facts
+    }
+
+    /// Checks and records where a fact comes from.
+    fn origin(&mut self, facts: &mut Facts, kind: &str, id: &str, o: &Origin) {
+        if o.source.get_ref().trim().is_empty() {
+            self.error(
+                o.source,
+                format!("the source of `{id}` is empty"),
+                Some("name where the fact comes from: a seed, facts.md or a public page"),
+            );
+        }
+        let key = (kind.to_owned(), id.to_owned());
+        if !o.printed {
+            facts.not_printed.insert(key.clone());
+        }
+        let Some(as_of) = o.as_of else { return };
+        match AsOf::parse(as_of.get_ref()) {
+            Some(a) => drop(facts.as_of.insert(
+                key,
+                Dated {
+                    text: as_of.get_ref().clone(),
+                    last_day: a.last_day,
+                    offset: as_of.span().start,
+                    source: o.source.get_ref().clone(),
+                },
+            )),
+            None => self.error(
+                as_of,
+                format!("`{}` is not a date", as_of.get_ref()),
+                Some("write when the source stated the fact: YYYY, YYYY-MM or YYYY-MM-DD"),
+            ),
+        }
     }
 
     fn date(&mut self, s: &Spanned<String>) -> Option<Date> {
@@ -391,7 +497,7 @@ impl Validator<'_> {
         t
     }
 
-    fn hours(&mut self, h: &HoursFact) -> Option<Hours> {
+    fn hours(&mut self, h: &OpenFact) -> Option<Hours> {
         let days = Days::parse(h.days.get_ref());
         if days.is_none() {
             let hint = super::did_you_mean_hint(h.days.get_ref(), Days::NAMES);

@@ -99,7 +99,55 @@ impl<'de> Deserialize<'de> for Field {
     }
 }
 
-type RawFile = BTreeMap<String, Spanned<BTreeMap<String, Spanned<Field>>>>;
+/// A top-level entry of a language file: a block's table, or a stray value that belongs in one.
+enum Entry {
+    Table(BTreeMap<String, Spanned<Field>>),
+    Stray,
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = Entry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
+                let mut fields = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, Spanned<Field>>()? {
+                    fields.insert(k, v);
+                }
+                Ok(Entry::Table(fields))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Entry, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Entry::Stray)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Entry, E> {
+                Ok(Entry::Stray)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Entry, E> {
+                Ok(Entry::Stray)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Entry, E> {
+                Ok(Entry::Stray)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Entry, E> {
+                Ok(Entry::Stray)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Entry, E> {
+                Ok(Entry::Stray)
+            }
+        }
+        d.deserialize_any(EntryVisitor)
+    }
+}
+
+type RawFile = BTreeMap<Spanned<String>, Spanned<Entry>>;
+
+/// Tables of a language file that are not blocks of the leaflet's text.
+const NOT_BLOCKS: [&str; 3] = ["meta", "labels", "language-names"];
 
 const META_KEYS: [&str; 4] = ["language", "name", "edition", "translation"];
 
@@ -120,7 +168,47 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
         translation: Translation::Draft,
         blocks: BTreeMap::new(),
     };
-    let mut raw = raw;
+    // Keys outside any table: name them, and the block they were probably meant for.
+    let (tables, strays): (Vec<_>, Vec<_>) = raw
+        .into_iter()
+        .partition(|(_, v)| matches!(v.get_ref(), Entry::Table(_)));
+    let mut names: Vec<(&str, usize)> = tables
+        .iter()
+        .map(|(k, v)| (k.get_ref().as_str(), v.span().start))
+        .collect();
+    names.sort_by_key(|&(_, at)| at);
+    let example = names
+        .iter()
+        .find(|(n, _)| !NOT_BLOCKS.contains(n))
+        .map_or("faq-lead", |(n, _)| n);
+    for (key, _) in &strays {
+        let key_name = key.get_ref();
+        let closest = crate::diag::closest(key_name, names.iter().map(|(n, _)| *n));
+        let mut d = err(
+            key.span(),
+            format!(
+                "stray key `{key_name}` outside any table: a language file holds block tables such as [{example}], and every text belongs in one"
+            ),
+        );
+        if let Some((_, name)) = closest {
+            d = d.with_hint(if name == key_name {
+                format!("[{name}] is a table: write [{name}] on a line of its own, and its keys below it")
+            } else {
+                format!("the closest block is [{name}]: move the key into its table, or delete it")
+            });
+        }
+        diags.push(d);
+    }
+    let mut raw: BTreeMap<String, Spanned<BTreeMap<String, Spanned<Field>>>> = tables
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let span = v.span();
+            match v.into_inner() {
+                Entry::Table(t) => Some((k.into_inner(), Spanned::new(span, t))),
+                Entry::Stray => None,
+            }
+        })
+        .collect();
     match raw.remove("meta") {
         None => diags.push(
             Diagnostic::error(path, "missing table [meta]")

@@ -31,8 +31,11 @@ pub struct Topic {
     /// The text of facts.toml, to point diagnostics at lines and columns.
     pub facts_text: String,
     pub facts: Facts,
-    /// By language tag.
+    /// By language tag: the languages that loaded.
     pub langs: BTreeMap<String, Lang>,
+    /// By language tag: every language file present, also those that could not be read
+    /// or parsed (their errors are reported), so that a run plans their leaflets too.
+    pub lang_files: BTreeMap<String, PathBuf>,
 }
 
 impl Topic {
@@ -46,7 +49,31 @@ impl Topic {
 #[derive(Debug, Default)]
 pub struct Content {
     pub topics: Vec<Topic>,
+    /// Topics whose facts.toml could not be read or parsed: their leaflets cannot be built,
+    /// but they are counted (and reported) as leaflets that failed.
+    pub unloaded: Vec<Unloaded>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A topic folder whose facts did not load.
+#[derive(Debug, Clone)]
+pub struct Unloaded {
+    pub id: String,
+    pub facts_path: PathBuf,
+    /// By language tag: the language files present.
+    pub lang_files: BTreeMap<String, PathBuf>,
+}
+
+impl Content {
+    /// Every language tag with a file in some topic, loaded or not, sorted.
+    pub fn language_tags(&self) -> Vec<&str> {
+        let files = self.topics.iter().map(|t| &t.lang_files);
+        let files = files.chain(self.unloaded.iter().map(|u| &u.lang_files));
+        let mut tags: Vec<&str> = files.flat_map(|f| f.keys().map(String::as_str)).collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
 }
 
 /// Reads every topic under `dir`. Parse errors are collected; a topic whose facts cannot be
@@ -68,11 +95,12 @@ pub fn load(dir: &Path) -> Result<Content, Diagnostic> {
         if !facts_path.is_file() {
             continue;
         }
-        if let Some(topic) = load_topic(&topic_dir, &facts_path, &mut content.diagnostics) {
-            content.topics.push(topic);
+        match load_topic(&topic_dir, &facts_path, &mut content.diagnostics) {
+            Ok(topic) => content.topics.push(topic),
+            Err(unloaded) => content.unloaded.push(unloaded),
         }
     }
-    if content.topics.is_empty() && content.diagnostics.is_empty() {
+    if content.topics.is_empty() && content.unloaded.is_empty() {
         return Err(
             Diagnostic::error(dir, "no topic found: no sub-folder has a facts.toml")
                 .with_hint("a topic is a folder with facts.toml and one <lang>.toml per language"),
@@ -81,38 +109,47 @@ pub fn load(dir: &Path) -> Result<Content, Diagnostic> {
     Ok(content)
 }
 
-fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Topic> {
-    let id = dir.file_name()?.to_string_lossy().into_owned();
-    let text = read_text(facts_path, diags)?;
-    let (facts, facts_diags) = facts::load(facts_path, &text);
-    diags.extend(facts_diags);
-    let facts = facts?;
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+/// Loads one topic folder; a topic whose facts do not load comes back as [`Unloaded`].
+fn load_topic(
+    dir: &Path,
+    facts_path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Topic, Unloaded> {
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    files.sort();
-    let mut langs = BTreeMap::new();
-    // Languages whose file exists but could not be parsed (their error is reported).
-    let mut unreadable = Vec::new();
-    for path in files {
+    // Every `<tag>.toml` beside facts.toml is a language, whether or not it parses.
+    let mut lang_files = BTreeMap::new();
+    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = e.path();
         let is_toml = path.extension().is_some_and(|e| e == "toml");
-        if !is_toml || path.file_name().is_some_and(|n| n == "facts.toml") {
-            continue;
+        if is_toml && path.file_name().is_some_and(|n| n != "facts.toml") {
+            let tag = path.file_stem().unwrap_or_default().to_string_lossy();
+            lang_files.insert(tag.into_owned(), path);
         }
-        let tag = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let Some(text) = read_text(&path, diags) else {
+    }
+    let facts = read_text(facts_path, diags).and_then(|text| {
+        let (facts, facts_diags) = facts::load(facts_path, &text);
+        diags.extend(facts_diags);
+        Some((facts?, text))
+    });
+    let Some((facts, text)) = facts else {
+        return Err(Unloaded {
+            id,
+            facts_path: facts_path.to_path_buf(),
+            lang_files,
+        });
+    };
+    let mut langs = BTreeMap::new();
+    for (tag, path) in &lang_files {
+        let Some(text) = read_text(path, diags) else {
             continue;
         };
-        let (lang, lang_diags) = lang::load(&path, &text, &tag);
+        let (lang, lang_diags) = lang::load(path, &text, tag);
         diags.extend(lang_diags);
-        match lang {
-            Some(lang) => {
-                langs.insert(tag, lang);
-            }
-            None => unreadable.push(tag),
+        if let Some(lang) = lang {
+            langs.insert(tag.clone(), lang);
         }
     }
     let topic = Topic {
@@ -122,8 +159,9 @@ fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Opt
         facts_text: text,
         facts,
         langs,
+        lang_files,
     };
-    if topic.source().is_none() && !unreadable.contains(&topic.facts.source_language) {
+    if !topic.lang_files.contains_key(&topic.facts.source_language) {
         diags.push(
             Diagnostic::error(
                 facts_path,
@@ -139,7 +177,7 @@ fn load_topic(dir: &Path, facts_path: &Path, diags: &mut Vec<Diagnostic>) -> Opt
             )),
         );
     }
-    Some(topic)
+    Ok(topic)
 }
 
 /// Reads a content file as UTF-8 text, refusing files too large to be content.

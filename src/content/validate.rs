@@ -47,8 +47,25 @@ pub struct Options {
     pub today: Date,
     /// Missing translations are warnings (the leaflet shows the source text, marked).
     pub allow_missing: bool,
-    /// Stale statements are errors.
+    /// Stale statements and stale facts are errors.
     pub strict: bool,
+    /// A printed fact whose `as-of` is more months before `today` than this is stale.
+    pub max_fact_age_months: u32,
+}
+
+/// The default of `--max-fact-age`.
+pub const MAX_FACT_AGE_MONTHS: u32 = 12;
+
+impl Options {
+    /// Checks as of `today`: missing translations are errors, stale things warnings.
+    pub fn on(today: Date) -> Options {
+        Options {
+            today,
+            allow_missing: false,
+            strict: false,
+            max_fact_age_months: MAX_FACT_AGE_MONTHS,
+        }
+    }
 }
 
 /// A language's words, falling back to the source language's for missing labels.
@@ -143,7 +160,9 @@ pub fn topic(topic: &Topic, templates_text: &str, opts: &Options) -> Vec<Diagnos
             }
         }
     }
-    unused_facts(topic, templates_text, &mut diags);
+    let used = used_facts(topic, templates_text);
+    unused_facts(topic, &used, &mut diags);
+    stale_facts(topic, &used, opts, &mut diags);
     diags
 }
 
@@ -391,8 +410,9 @@ fn compare_with_source(lang: &Lang, source: &Lang, opts: &Options, diags: &mut V
     }
 }
 
-/// Warns about facts that no language, hotline or template uses.
-fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>) {
+/// The facts a leaflet prints, as (kind, id): referred to by a language, a hotline or a
+/// template.
+fn used_facts<'a>(topic: &'a Topic, templates_text: &str) -> BTreeSet<(&'static str, &'a str)> {
     let f = &topic.facts;
     let mut used: BTreeSet<(&str, &str)> = BTreeSet::new();
     for lang in topic.langs.values() {
@@ -428,9 +448,28 @@ fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>
         if let Some(c) = &h.closed {
             used.insert(("closed", c));
         }
+        used.insert(("hotline", &h.id));
     }
+    // Templates get phones, URLs and e-mails as data (`d.phones.at("hiecc")`); every other
+    // fact reaches them only resolved inside a text.
     let in_template = |id: &str| templates_text.contains(&format!("\"{id}\""));
-    let tables: [(&str, &str, Vec<&String>); 8] = [
+    let template_kinds = ["phone", "url", "email"];
+    for (kind, _, ids) in fact_tables(f) {
+        if !template_kinds.contains(&kind) {
+            continue;
+        }
+        for id in ids {
+            if in_template(id) {
+                used.insert((kind, id));
+            }
+        }
+    }
+    used
+}
+
+/// Every table of facts: (placeholder kind, table name in facts.toml, ids).
+fn fact_tables(f: &super::Facts) -> [(&'static str, &'static str, Vec<&String>); 8] {
+    [
         ("date", "dates", f.dates.keys().collect()),
         ("phone", "phones", f.phones.keys().collect()),
         ("url", "urls", f.urls.keys().collect()),
@@ -443,10 +482,16 @@ fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>
         ),
         ("closed", "closures", f.closures.keys().collect()),
         ("ja", "terms", f.terms.keys().collect()),
-    ];
-    for (kind, table, ids) in tables {
+    ]
+}
+
+/// Warns about facts that nothing prints (unless kept for the record: `printed = false`).
+fn unused_facts(topic: &Topic, used: &BTreeSet<(&str, &str)>, diags: &mut Vec<Diagnostic>) {
+    let f = &topic.facts;
+    for (kind, table, ids) in fact_tables(f) {
         for id in ids {
-            if !used.contains(&(kind, id.as_str())) && !in_template(id) {
+            let record_only = f.not_printed.contains(&(kind.to_owned(), id.clone()));
+            if !used.contains(&(kind, id.as_str())) && !record_only {
                 let at = topic_fact_offset(&topic.facts_text, table, id);
                 let d = Diagnostic::warning(
                     &topic.facts_path,
@@ -461,6 +506,44 @@ fn unused_facts(topic: &Topic, templates_text: &str, diags: &mut Vec<Diagnostic>
                 });
             }
         }
+    }
+}
+
+/// Printed facts whose source is older than the limit: re-check them before printing again.
+fn stale_facts(
+    topic: &Topic,
+    used: &BTreeSet<(&str, &str)>,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for ((kind, id), dated) in &topic.facts.as_of {
+        if !used.contains(&(kind.as_str(), id.as_str())) {
+            continue;
+        }
+        let age = dated.last_day.months_until(opts.today);
+        if age <= opts.max_fact_age_months {
+            continue;
+        }
+        let table = fact_tables(&topic.facts)
+            .into_iter()
+            .find(|(k, _, _)| k == kind)
+            .map_or("hotlines", |(_, t, _)| t);
+        let message = format!(
+            "fact `{table}.{id}` is printed but its source is as of {} ({age} months before {}); facts older than {} months must be re-checked",
+            dated.text, opts.today, opts.max_fact_age_months
+        );
+        let d = if opts.strict {
+            Diagnostic::error(&topic.facts_path, message)
+        } else {
+            Diagnostic::warning(&topic.facts_path, message)
+        };
+        diags.push(
+            d.at(&topic.facts_text, dated.offset..dated.offset)
+                .with_hint(format!(
+                    "check it against its source ({}) and update `as-of`, or stop printing it",
+                    dated.source
+                )),
+        );
     }
 }
 

@@ -17,35 +17,45 @@ impl Date {
             return None;
         }
         let year = digits(&s[0..4])? as i32;
-        let month = digits(&s[5..7])? as u8;
-        let day = digits(&s[8..10])? as u8;
-        (1..=12).contains(&month).then_some(())?;
-        (1..=days_in_month(year, month))
-            .contains(&day)
-            .then_some(Date { year, month, day })
+        let month = time::Month::try_from(digits(&s[5..7])? as u8).ok()?;
+        let date = time::Date::from_calendar_date(year, month, digits(&s[8..10])? as u8).ok()?;
+        Some(Date::from(date))
     }
 
     /// The date of a Unix timestamp (UTC).
     pub fn from_unix(secs: i64) -> Date {
-        // Howard Hinnant's civil_from_days.
-        let z = secs.div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        time::OffsetDateTime::from_unix_timestamp(secs)
+            .map_or(Date::EPOCH, |t| Date::from(t.date()))
     }
 
     /// Today's date (UTC) from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        Date::from_unix(secs)
+        Date::from(time::OffsetDateTime::now_utc().date())
+    }
+
+    /// 1970-01-01.
+    pub const EPOCH: Date = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+
+    /// Whole months from `self` to `later` (0 if `later` is not later).
+    pub fn months_until(self, later: Date) -> u32 {
+        let months = (later.year - self.year) * 12 + i32::from(later.month)
+            - i32::from(self.month)
+            - i32::from(later.day < self.day);
+        months.max(0) as u32
+    }
+}
+
+impl From<time::Date> for Date {
+    fn from(d: time::Date) -> Date {
+        Date {
+            year: d.year(),
+            month: u8::from(d.month()),
+            day: d.day(),
+        }
     }
 }
 
@@ -55,12 +65,29 @@ impl fmt::Display for Date {
     }
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+/// When a source stated a fact: a year (`2024`), a month (`2025-07`) or a day
+/// (`2025-07-01`), as precise as the source is. Its age counts from the period's last day,
+/// so an imprecise source is never taken as older than it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    pub last_day: Date,
+}
+
+impl AsOf {
+    pub fn parse(s: &str) -> Option<AsOf> {
+        let last_day = match s.len() {
+            4 => Date::parse(&format!("{s}-12-31"))?,
+            7 => {
+                let first = Date::parse(&format!("{s}-01"))?;
+                let month = time::Month::try_from(first.month).ok()?;
+                Date {
+                    day: month.length(first.year),
+                    ..first
+                }
+            }
+            _ => Date::parse(s)?,
+        };
+        Some(AsOf { last_day })
     }
 }
 
