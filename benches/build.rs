@@ -62,10 +62,34 @@ fn benches(c: &mut Criterion) {
             },
         )
     };
+    let en = batch::render_one(&engine, topic, "faq", &topic.langs["en"], false)
+        .ok()
+        .unwrap();
+    c.bench_function("preview: one page as PNG (en, page 1, 72 dpi)", |b| {
+        b.iter(|| {
+            black_box(
+                leafpress::render::png(&en.document.pages()[0], batch::PREVIEW_PIXELS_PER_PT)
+                    .unwrap()
+                    .len(),
+            )
+        })
+    });
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);
+    // Into an empty output folder: every PDF, every preview, manifest, index.
     group.bench_function(
-        "build: every language, cold (fonts + content + all PDFs)",
+        "build: every language, cold, empty output folder (fonts + content + PDFs + previews + index)",
+        |b| {
+            b.iter_batched(
+                || drop(std::fs::remove_dir_all(&settings.out)),
+                |_| black_box(batch::build(&settings).unwrap()),
+                criterion::BatchSize::PerIteration,
+            )
+        },
+    );
+    // Again over its own output: unchanged PDFs keep their previews.
+    group.bench_function(
+        "build: every language, cold, unchanged output folder (previews kept)",
         |b| b.iter(|| black_box(batch::build(&settings).unwrap())),
     );
     group.finish();

@@ -16,8 +16,9 @@ use crate::content::{self, Content, Topic, validate};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fonts::FontSet;
 use crate::leaflet::{self, Leaflet};
+use crate::publish::{self, Entry, Language};
 use crate::render::Engine;
-use crate::{Failure, glyphs};
+use crate::{Failure, glyphs, render};
 
 /// Where things are, and what to build.
 #[derive(Debug, Clone)]
@@ -35,6 +36,9 @@ pub struct Settings {
     pub max_fact_age_months: u32,
     /// How diagnostics are printed.
     pub style: Style,
+    /// Where the output folder will be published (`--base-url`): the counter page then
+    /// shows a QR code of each hosted PDF.
+    pub base_url: Option<String>,
 }
 
 impl Settings {
@@ -53,6 +57,7 @@ impl Settings {
             strict: false,
             max_fact_age_months: validate::MAX_FACT_AGE_MONTHS,
             style: Style::Short,
+            base_url: None,
         }
     }
 }
@@ -65,7 +70,18 @@ pub struct Written {
     pub bytes: usize,
     /// The type size it had to be set at to fit (1.0 = the template's sizes).
     pub scale: f64,
+    /// How it is published: manifest entry, counter-page tile.
+    pub entry: Entry,
 }
+
+/// The folder of the page previews, inside the output folder.
+pub const PREVIEWS: &str = "previews";
+/// Preview resolution: 1 pixel per point (72 dpi, 595 × 842 px for A4).
+pub const PREVIEW_PIXELS_PER_PT: f64 = 1.0;
+/// The files written beside the PDFs.
+pub const MANIFEST: &str = "manifest.json";
+pub const SHA256SUMS: &str = "SHA256SUMS";
+pub const INDEX: &str = "index.html";
 
 /// Loads and validates all content: the diagnostics of every topic, sorted.
 pub fn load_and_check(
@@ -196,6 +212,9 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
                 failed += 1;
             }
         }
+    }
+    if !written.is_empty() {
+        publish_run(&written, &content, s)?;
     }
     let errors = relevant.iter().filter(|d| d.is_error()).count();
     if failed > 0 {
@@ -342,7 +361,7 @@ pub fn leaflet_templates(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Lays out, exports and writes one leaflet.
+/// Lays out, exports and writes one leaflet: the PDF, then a PNG preview of every page.
 pub fn build_one(
     engine: &Engine,
     topic: &Topic,
@@ -355,21 +374,189 @@ pub fn build_one(
         pdf,
         pages,
         scale,
-        ..
+        document,
     } = render_one(engine, topic, template, lang, s.allow_missing)?;
-    let path = s.out.join(leaflet.file_name());
-    write_atomic(&path, &pdf).map_err(|e| {
+    let file = leaflet.file_name();
+    let path = s.out.join(&file);
+    let cannot_write = |path: &Path, what: &str, e: io::Error| {
         vec![
-            Diagnostic::error(&path, format!("cannot write the PDF: {e}"))
+            Diagnostic::error(path, format!("cannot write the {what}: {e}"))
                 .with_hint("check that the output folder is writable and the disk is not full"),
         ]
-    })?;
+    };
+    // The same PDF renders the same previews: keep those of an unchanged leaflet.
+    let unchanged = fs::read(&path).is_ok_and(|old| old == pdf);
+    write_atomic(&path, &pdf).map_err(|e| cannot_write(&path, "PDF", e))?;
+    let stem = file.trim_end_matches(".pdf");
+    let mut previews = Vec::new();
+    for (i, page) in document.pages().iter().enumerate() {
+        let rel = format!("{PREVIEWS}/{stem}-{}.png", i + 1);
+        let preview = s.out.join(&rel);
+        if !(unchanged && preview.is_file()) {
+            let png = render::png(page, PREVIEW_PIXELS_PER_PT)
+                .map_err(|e| vec![Diagnostic::error(&preview, e)])?;
+            fs::create_dir_all(s.out.join(PREVIEWS))
+                .and_then(|_| write_atomic(&preview, &png))
+                .map_err(|e| cannot_write(&preview, "preview", e))?;
+        }
+        previews.push(rel);
+    }
+    let entry = Entry {
+        file,
+        topic: topic.id.clone(),
+        template: template.to_owned(),
+        template_name: template_name(topic, template),
+        language: language(topic, lang),
+        title: leaflet.title.clone(),
+        translation: lang.translation.name(),
+        edition: leaflet.edition.to_string(),
+        pages,
+        bytes: pdf.len(),
+        sha256: publish::sha256_hex(&pdf),
+        type_scale: scale,
+        previews,
+    };
     Ok(Written {
         path,
         pages,
         bytes: pdf.len(),
         scale,
+        entry,
     })
+}
+
+/// The language the staff read at the counter: names of languages and templates come from
+/// its file.
+pub const STAFF_LANGUAGE: &str = "ja";
+
+/// A language as the counter page shows it: its own name, its name in the staff's language
+/// (`[language-names]` of ja.toml: the tag, else its language subtag), its place in the
+/// topic's `counter-order`.
+fn language(topic: &Topic, lang: &content::Lang) -> Language {
+    let staff = topic.langs.get(STAFF_LANGUAGE);
+    let named = |key: &str| {
+        staff
+            .and_then(|l| l.blocks.get(validate::LANGUAGE_NAMES))
+            .and_then(|b| b.fields.get(key))
+            .and_then(|f| match f.get_ref() {
+                content::Field::Text(t) => Some(t.clone()),
+                content::Field::List(_) => None,
+            })
+    };
+    let primary = lang.tag.split('-').next().unwrap_or(&lang.tag);
+    let order = &topic.facts.counter_order;
+    Language {
+        tag: lang.tag.clone(),
+        name: lang.name.clone(),
+        name_ja: named(&lang.tag)
+            .or_else(|| named(primary))
+            .unwrap_or_else(|| lang.tag.clone()),
+        order: order
+            .iter()
+            .position(|t| *t == lang.tag)
+            .unwrap_or(order.len()),
+    }
+}
+
+/// A template's name in the staff's language: the `label` of its `[<template>-header]`.
+fn template_name(topic: &Topic, template: &str) -> String {
+    let header = format!("{template}-header");
+    [STAFF_LANGUAGE, topic.facts.source_language.as_str()]
+        .iter()
+        .filter_map(|tag| {
+            topic
+                .langs
+                .get(*tag)?
+                .blocks
+                .get(&header)?
+                .fields
+                .get("label")
+        })
+        .find_map(|f| match f.get_ref() {
+            content::Field::Text(t) => Some(t.clone()),
+            content::Field::List(_) => None,
+        })
+        .unwrap_or_else(|| template.to_owned())
+}
+
+/// Writes what goes out beside the PDFs of this run: manifest.json, index.html and
+/// SHA256SUMS (atomically, after the PDFs, listing only what this run wrote), and reports
+/// files in the output folder that no leaflet of the content produces (a language removed
+/// since): they are left in place, never deleted.
+fn publish_run(written: &[Written], content: &Content, s: &Settings) -> Result<(), Failure> {
+    let entries: Vec<Entry> = written.iter().map(|w| w.entry.clone()).collect();
+    let manifest = publish::manifest(&entries);
+    let index = publish::index_html(&entries, s.base_url.as_deref());
+    let mut sums: Vec<(String, String)> = Vec::new();
+    for e in &entries {
+        sums.push((e.sha256.clone(), e.file.clone()));
+        for p in &e.previews {
+            let bytes = fs::read(s.out.join(p)).map_err(|err| {
+                Failure::Io(Diagnostic::error(
+                    &s.out.join(p),
+                    format!("cannot read: {err}"),
+                ))
+            })?;
+            sums.push((publish::sha256_hex(&bytes), p.clone()));
+        }
+    }
+    sums.push((publish::sha256_hex(manifest.as_bytes()), MANIFEST.into()));
+    sums.push((publish::sha256_hex(index.as_bytes()), INDEX.into()));
+    for (name, text) in [
+        (MANIFEST, manifest.as_str()),
+        (INDEX, index.as_str()),
+        (SHA256SUMS, publish::sha256sums(&sums).as_str()),
+    ] {
+        let path = s.out.join(name);
+        write_atomic(&path, text.as_bytes())
+            .map_err(|e| Failure::Io(Diagnostic::error(&path, format!("cannot write: {e}"))))?;
+        println!("{}", path.display());
+    }
+    for stray in strays(content, s) {
+        eprintln!(
+            "note: {} was not produced by this build: no leaflet of the content makes it (left in place)",
+            stray.display()
+        );
+    }
+    Ok(())
+}
+
+/// Files in the output folder (and its previews) that no leaflet of the content would
+/// write: what a removed language or template left behind.
+fn strays(content: &Content, s: &Settings) -> Vec<PathBuf> {
+    let mut known: Vec<String> = vec![MANIFEST.into(), INDEX.into(), SHA256SUMS.into()];
+    let all_templates = leaflet_templates(&s.templates);
+    for t in &content.topics {
+        for template in t.facts.templates.iter().chain(&all_templates) {
+            for tag in t.lang_files.keys() {
+                known.push(format!("{}-{template}-{tag}", t.id));
+            }
+        }
+    }
+    // `<leaflet>.pdf`, or `<leaflet>-<page>.png` in previews/
+    let produced = |name: &str| {
+        let stem = name.trim_end_matches(".pdf").trim_end_matches(".png");
+        let page_of = stem
+            .rsplit_once('-')
+            .filter(|(_, n)| n.parse::<usize>().is_ok())
+            .map(|(leaflet, _)| leaflet);
+        known
+            .iter()
+            .any(|k| k == name || k == stem || Some(k.as_str()) == page_of)
+    };
+    let mut out = Vec::new();
+    for dir in [s.out.clone(), s.out.join(PREVIEWS)] {
+        let Ok(rd) = fs::read_dir(&dir) else { continue };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name.ends_with(".pdf") || name.ends_with(".png") || known.contains(&name);
+            if e.path().is_file() && ours && !produced(&name) {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// A leaflet laid out and exported, in memory.

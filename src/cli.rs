@@ -80,6 +80,21 @@ pub struct BuildArgs {
     pub allow_missing: bool,
     #[command(flatten)]
     pub age: FactAge,
+    /// Where the output folder will be published (e.g. https://example.org/leaflets/): the
+    /// counter page (index.html) then shows a QR code of each hosted PDF.
+    #[arg(long, value_name = "URL", value_parser = http_url)]
+    pub base_url: Option<String>,
+}
+
+fn http_url(s: &str) -> Result<String, String> {
+    let ok = ["https://", "http://"]
+        .iter()
+        .any(|p| s.strip_prefix(p).is_some_and(|rest| !rest.is_empty()));
+    if ok && !s.contains(char::is_whitespace) {
+        Ok(s.to_owned())
+    } else {
+        Err("write the full address, starting with https:// (or http://)".into())
+    }
 }
 
 /// How old a printed fact's source may be.

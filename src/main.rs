@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             templates_wanted: a.template_names,
             allow_missing: a.allow_missing,
             max_fact_age_months: a.age.months,
+            base_url: a.base_url,
             ..settings(&a.paths, Date::today(), style)
         }),
         Command::List(p) => list(&p, style),

@@ -98,7 +98,7 @@ impl Engine {
             creator: Smart::Custom(Some("leafpress".into())),
             timestamp,
             page_ranges: None,
-            standards: PdfStandards::new(&[PdfStandard::Ua_1]).unwrap_or_default(),
+            standards: archival_and_accessible(),
             tagged: true,
             pretty: false,
         };
@@ -106,6 +106,26 @@ impl Engine {
         typst_pdf::pdf(document, &options)
             .map_err(|errors| errors.iter().map(|d| world.diagnostic(d)).collect())
     }
+}
+
+/// PDF/A-2a (archival, accessible level) together with PDF/UA-1 (universal accessibility):
+/// typst checks both on export (title, language, alt text, tags, embedded fonts, a date).
+fn archival_and_accessible() -> PdfStandards {
+    // The pair is valid in typst 0.15 (PDF/A-4 with UA-1 is not); a test builds real PDFs.
+    PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+        .expect("PDF/A-2a and PDF/UA-1 combine")
+}
+
+/// A page as a PNG image, `pixel_per_pt` pixels per point (1.0 = 72 dpi: 595 × 842 px
+/// for A4), rendered in-process.
+pub fn png(page: &typst_layout::Page, pixel_per_pt: f64) -> Result<Vec<u8>, String> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: pixel_per_pt.into(),
+        render_bleed: false,
+    };
+    typst_render::render(page, &options)
+        .encode_png()
+        .map_err(|e| format!("cannot encode the preview as PNG: {e}"))
 }
 
 struct LeafWorld<'a> {

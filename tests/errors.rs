@@ -132,9 +132,9 @@ fn unknown_key_suggests_the_right_one() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/ja.toml:43:1: error: `faq-header.title` is not translated
+        "content/mynumber-health-insurance/ja.toml:50:1: error: `faq-header.title` is not translated
   hint: translate it from content/mynumber-health-insurance/en.toml, or build with --allow-missing to show the en text, marked
-content/mynumber-health-insurance/ja.toml:47:9: error: unknown key `titel` in [faq-header]
+content/mynumber-health-insurance/ja.toml:54:9: error: unknown key `titel` in [faq-header]
   hint: did you mean `title`?",
     );
 }
@@ -160,7 +160,7 @@ fn malformed_phone_number_is_reported_once() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:33:28: error: `0570 783 578` is not a Japanese phone number
+        "content/mynumber-health-insurance/facts.toml:36:28: error: `0570 783 578` is not a Japanese phone number
   hint: write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595",
     );
 }
@@ -175,7 +175,7 @@ fn url_that_is_not_https() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:45:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
+        "content/mynumber-health-insurance/facts.toml:48:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
   hint: write the full address, starting with https://",
     );
 }
@@ -191,7 +191,7 @@ fn hours_that_end_before_they_start() {
     let out = p.run(&["check", "--today", "2026-11-21"]);
     let text = stdout(&out);
     assert!(
-        text.starts_with("content/mynumber-health-insurance/facts.toml:59:66: error: the end `18:00` is not after the start `19:00`\n"),
+        text.starts_with("content/mynumber-health-insurance/facts.toml:62:66: error: the end `18:00` is not after the start `19:00`\n"),
         "{text}"
     );
     assert_eq!(out.status.code(), Some(1));
@@ -321,11 +321,14 @@ fn failed_run_keeps_the_earlier_pdf_and_leaves_no_temporary_file() {
         good,
         "the earlier good PDF is unchanged"
     );
-    let names: Vec<_> = fs::read_dir(p.path("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    // no temporary file left behind, in the output folder or its previews
+    for dir in ["out", "out/previews"] {
+        let names: Vec<_> = fs::read_dir(p.path(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    }
 }
 
 #[test]
@@ -480,7 +483,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:30:8: error: missing field `toll-free`",
+        "content/mynumber-health-insurance/facts.toml:33:8: error: missing field `toll-free`",
     );
 
     let p = Project::new();
@@ -491,14 +494,14 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:30:47: error: invalid type: string \"yes\", expected a boolean",
+        "content/mynumber-health-insurance/facts.toml:33:47: error: invalid type: string \"yes\", expected a boolean",
     );
 
     let p = Project::new();
     p.edit("facts.toml", "hiecc = { number = \"011-200-9595\"", "hiecc = { number = \"011-200-9595\", toll-free = false, source = \"x\" }\nhiecc = { number = \"011-200-9595\"");
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:36:1: error: duplicate key",
+        "content/mynumber-health-insurance/facts.toml:39:1: error: duplicate key",
     );
 
     let p = Project::new();
@@ -520,7 +523,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:72:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
+        "content/mynumber-health-insurance/facts.toml:75:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
     );
 
     let p = Project::new();
@@ -531,7 +534,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:20:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
+        "content/mynumber-health-insurance/facts.toml:23:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
     );
 }
 
@@ -745,7 +748,7 @@ fn a_printed_fact_older_than_the_limit_warns_then_fails_under_strict() {
         "source = \"seed 001\" }\nsystem = { open",
         "source = \"seed 001\", as-of = \"2025-07\" }\nsystem = { open",
     );
-    let expected = "content/mynumber-health-insurance/facts.toml:60:111: {}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
+    let expected = "content/mynumber-health-insurance/facts.toml:63:111: {}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
   hint: check it against its source (seed 001) and update `as-of`, or stop printing it
 ";
     let out = p.run(&["check", "--today", "2026-11-21"]);
@@ -834,4 +837,32 @@ proptest! {
         };
         prop_assert_eq!(written(&p), expected, "{:?} {:?}:\n{}", file, how, err);
     }
+}
+
+#[test]
+fn files_no_leaflet_produces_are_reported_and_left_in_place() {
+    let p = Project::new();
+    fs::create_dir_all(p.path("out/previews")).unwrap();
+    let removed = "out/mynumber-health-insurance-faq-xx.pdf";
+    let removed_preview = "out/previews/mynumber-health-insurance-faq-xx-1.png";
+    fs::write(p.path(removed), "a language removed since").unwrap();
+    fs::write(p.path(removed_preview), "its preview").unwrap();
+    let out = p.run(&["build", "--out", "out", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "note: {removed} was not produced by this build: no leaflet of the content makes it (left in place)\n\
+             note: {removed_preview} was not produced by this build: no leaflet of the content makes it (left in place)\n"
+        )
+    );
+    assert!(p.path(removed).exists() && p.path(removed_preview).exists());
+    // what this build wrote, and only that, is in the manifest
+    let manifest = fs::read_to_string(p.path("out/manifest.json")).unwrap();
+    assert_eq!(manifest.matches("\"file\":").count(), 1, "{manifest}");
+    assert!(
+        stdout(&out).ends_with("out/manifest.json\nout/index.html\nout/SHA256SUMS\n"),
+        "{}",
+        stdout(&out)
+    );
 }

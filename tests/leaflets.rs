@@ -18,14 +18,21 @@ const URLS_PRINTED: [&str; 5] = [
     "https://www.facebook.com/hiecc.support",
 ];
 
+const BASE_URL: &str = "https://example.org/leaflets/";
+
 #[test]
-fn build_writes_every_language_as_a_two_page_a4_pdf() {
+fn build_writes_every_language_as_a_two_page_a4_pdf_and_publishes_it() {
     let out = tempfile::tempdir().unwrap();
-    let (written, failed) = batch::build(&settings(out.path())).expect("build runs");
+    let s = batch::Settings {
+        base_url: Some(BASE_URL.into()),
+        ..settings(out.path())
+    };
+    let (written, failed) = batch::build(&s).expect("build runs");
     assert!(!failed, "some leaflet failed");
     let names: BTreeSet<String> = fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pdf"))
         .collect();
     for tag in ["ja", "en", "zh-Hans", "ko"] {
         assert!(
@@ -70,11 +77,165 @@ fn build_writes_every_language_as_a_two_page_a4_pdf() {
         // Exported as PDF/UA-1: typst refuses the export unless title, language, alt text
         // of every QR code and the tag structure are in order.
         assert!(
-            pdf.contains("pdfuaid:part>1<"),
+            pdf.contains("<pdfuaid:part>1</pdfuaid:part>"),
             "{}: PDF/UA-1",
             w.path.display()
         );
+        // ... and PDF/A-2a at the same time (archival, accessible level).
+        assert!(
+            pdf.contains("<pdfaid:part>2</pdfaid:part>")
+                && pdf.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+            "{}: PDF/A-2a",
+            w.path.display()
+        );
     }
+    previews_are_png_pages(out.path(), &written);
+    manifest_and_checksums_describe_what_was_written(out.path(), &written);
+    counter_page_lists_every_language(out.path());
+}
+
+/// Every page has a 595 × 842 px PNG preview (72 dpi) in previews/.
+fn previews_are_png_pages(out: &std::path::Path, written: &[batch::Written]) {
+    for w in written {
+        assert_eq!(w.entry.previews.len(), w.pages, "{}", w.entry.file);
+        for p in &w.entry.previews {
+            let png = fs::read(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{p}");
+            let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+            let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+            assert_eq!((width, height), (595, 842), "{p}");
+        }
+    }
+}
+
+/// manifest.json lists exactly the leaflets written, with their real sizes and hashes, and
+/// SHA256SUMS covers every file of the build (as `sha256sum -c` would check it).
+fn manifest_and_checksums_describe_what_was_written(
+    out: &std::path::Path,
+    written: &[batch::Written],
+) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let leaflets = manifest["leaflets"].as_array().unwrap();
+    assert_eq!(leaflets.len(), written.len());
+    for l in leaflets {
+        let file = l["file"].as_str().unwrap();
+        let bytes = fs::read(out.join(file)).unwrap();
+        assert_eq!(l["bytes"].as_u64(), Some(bytes.len() as u64), "{file}");
+        assert_eq!(
+            l["sha256"].as_str(),
+            Some(leafpress::publish::sha256_hex(&bytes).as_str())
+        );
+        assert_eq!(l["topic"], "mynumber-health-insurance");
+        assert_eq!(l["template"], "faq");
+        assert_eq!(l["edition"], "2026-11-21");
+        assert_eq!(l["pages"].as_u64(), Some(2), "{file}");
+        let tag = l["language"]["tag"].as_str().unwrap();
+        assert!(file.ends_with(&format!("-{tag}.pdf")), "{file}");
+        let name_ja = l["language"]["name-ja"].as_str().unwrap();
+        assert!(
+            name_ja.ends_with('語') || name_ja.ends_with('）'),
+            "{tag}: {name_ja}"
+        );
+        let expected = if tag == "en" { "source" } else { "draft" };
+        assert_eq!(l["translation"], expected, "{tag}");
+        let scale = l["type-scale"].as_f64().unwrap();
+        assert!((0.9..=1.0).contains(&scale), "{tag}: set at {scale}");
+    }
+    let sums = fs::read_to_string(out.join("SHA256SUMS")).unwrap();
+    let mut listed = BTreeSet::new();
+    for line in sums.lines() {
+        let (sum, file) = line.split_once("  ").expect("`<sha256>  <file>`");
+        let bytes = fs::read(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(sum, leafpress::publish::sha256_hex(&bytes), "{file}");
+        listed.insert(file.to_owned());
+    }
+    let mut files = BTreeSet::new();
+    for dir in ["", "previews"] {
+        for e in fs::read_dir(out.join(dir)).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_file() && e.file_name() != "SHA256SUMS" {
+                let name = e.file_name().to_string_lossy().into_owned();
+                files.insert(if dir.is_empty() {
+                    name
+                } else {
+                    format!("{dir}/{name}")
+                });
+            }
+        }
+    }
+    assert_eq!(listed, files, "SHA256SUMS lists every file of the build");
+}
+
+/// index.html: self-contained, a tile per language in the counter's order with `lang` on
+/// the name, thumbnails with alt text, links to files of this build, and a QR code of each
+/// hosted PDF that decodes to its address.
+fn counter_page_lists_every_language(out: &std::path::Path) {
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    for fetched in ["<link", "src=\"http", "@import", "url(", "@font-face"] {
+        assert!(
+            !html.contains(fetched),
+            "index.html fetches something: {fetched}"
+        );
+    }
+    let tiles: Vec<&str> = html.split("<li class=\"tile\"").skip(1).collect();
+    assert_eq!(tiles.len(), languages().len());
+    let order: Vec<&str> = tiles
+        .iter()
+        .map(|t| {
+            let at = t.find("<h2><span lang=\"").unwrap() + 16;
+            &t[at..at + t[at..].find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "ja", "en", "ko", "zh-Hans", "zh-Hant", "es", "pt-BR", "tl", "vi", "id", "ne", "th",
+            "my", "km", "mn"
+        ],
+        "the MHLW leaflet's order"
+    );
+    for attr in ["href=\"", "src=\""] {
+        for part in html.split(attr).skip(1) {
+            let target = &part[..part.find('"').unwrap()];
+            if !target.starts_with("https://") {
+                assert!(
+                    out.join(target).is_file(),
+                    "{attr}{target} is not a file of the build"
+                );
+            }
+        }
+    }
+    assert_eq!(html.matches("<img ").count(), languages().len());
+    assert!(!html.contains("alt=\"\""), "every thumbnail has alt text");
+    // the QR codes: vector SVG, decoded from a raster
+    let mut decoded = BTreeSet::new();
+    for part in html.split("<svg").skip(1) {
+        let svg = format!("<svg{}</svg>", &part[..part.find("</svg>").unwrap()]);
+        let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).unwrap();
+        let size = 200;
+        let scale = size as f32 / tree.size().width();
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size, size).unwrap();
+        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        );
+        let data = pixmap.data();
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(size as usize, size as usize, |x, y| {
+                data[(y * size as usize + x) * 4]
+            });
+        for g in img.detect_grids() {
+            decoded.insert(g.decode().unwrap().1);
+        }
+    }
+    let expected: BTreeSet<String> = languages()
+        .iter()
+        .map(|t| format!("{BASE_URL}mynumber-health-insurance-faq-{t}.pdf"))
+        .collect();
+    assert_eq!(decoded, expected);
 }
 
 #[test]

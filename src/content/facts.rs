@@ -15,6 +15,8 @@ use crate::diag::Diagnostic;
 pub struct Facts {
     pub templates: Vec<String>,
     pub source_language: String,
+    /// The order a counter looks for languages in (language tags); others follow by tag.
+    pub counter_order: Vec<String>,
     pub checked: Option<Date>,
     pub dates: BTreeMap<String, Date>,
     pub phones: BTreeMap<String, Phone>,
@@ -132,6 +134,8 @@ struct TopicSection {
     templates: Vec<Spanned<String>>,
     source_language: Spanned<String>,
     checked: Option<Spanned<String>>,
+    #[serde(default)]
+    counter_order: Vec<Spanned<String>>,
 }
 
 /// Declares a fact as written in facts.toml: its own fields, then where it comes from (the
@@ -279,6 +283,12 @@ impl Validator<'_> {
                 .map(|t| t.get_ref().clone())
                 .collect(),
             source_language: file.topic.source_language.get_ref().clone(),
+            counter_order: file
+                .topic
+                .counter_order
+                .iter()
+                .map(|t| t.get_ref().clone())
+                .collect(),
             ..Facts::default()
         };
         if let Some(c) = &file.topic.checked {

@@ -1,0 +1,289 @@
+//! Publish stage: what goes out beside the PDFs of a run, built from what the run wrote:
+//! `manifest.json` (for CI, mail merge, publishing), `SHA256SUMS` (for `sha256sum -c`) and
+//! `index.html` (the counter page: pick a language, print). Data in, text out; `batch`
+//! writes the files.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::qr;
+
+/// One leaflet this run wrote, as it is published.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Entry {
+    /// The PDF, relative to the output folder.
+    pub file: String,
+    pub topic: String,
+    pub template: String,
+    /// The template's name in the staff's language (Japanese), e.g. よくある質問.
+    pub template_name: String,
+    pub language: Language,
+    /// The leaflet's title, in its language.
+    pub title: String,
+    pub translation: &'static str,
+    pub edition: String,
+    pub pages: usize,
+    pub bytes: usize,
+    pub sha256: String,
+    /// The type size it was set at to fit its pages (1.0 = the template's sizes).
+    pub type_scale: f64,
+    /// PNG of every page, relative to the output folder.
+    pub previews: Vec<String>,
+}
+
+/// A language as a counter needs it: its tag, its name in its own script, and its name in
+/// the staff's language.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Language {
+    pub tag: String,
+    pub name: String,
+    pub name_ja: String,
+    /// Where it stands in the order a counter looks for it (the MHLW leaflet's order).
+    #[serde(skip)]
+    pub order: usize,
+}
+
+/// The SHA-256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// `manifest.json`: every leaflet of the run, in file order.
+pub fn manifest(entries: &[Entry]) -> String {
+    #[derive(Serialize)]
+    struct Manifest<'a> {
+        generator: String,
+        leaflets: &'a [Entry],
+    }
+    let m = Manifest {
+        generator: format!("leafpress {}", env!("CARGO_PKG_VERSION")),
+        leaflets: entries,
+    };
+    let mut text = serde_json::to_string_pretty(&m).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `SHA256SUMS`, as `sha256sum -c` reads it: `<hex>  <file>` per line, sorted by file.
+pub fn sha256sums(files: &[(String, String)]) -> String {
+    let mut files = files.to_vec();
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    files
+        .iter()
+        .map(|(sum, f)| format!("{sum}  {f}\n"))
+        .collect()
+}
+
+/// What the counter page says in its own words (Japanese for the staff, English beside it).
+const STATUS: [(&str, &str, &str); 3] = [
+    ("source", "原文", "source text"),
+    (
+        "reviewed",
+        "翻訳（確認済み）",
+        "translation reviewed by a native speaker",
+    ),
+    (
+        "draft",
+        "翻訳の下書き（ネイティブ未確認）",
+        "draft translation, not yet reviewed by a native speaker",
+    ),
+];
+
+/// `index.html`: one tile per language, in the order a counter looks for it, each with the
+/// page-1 thumbnail and a link per template; a filter field (a few lines of JavaScript;
+/// without it the page lists everything). Self-contained: inline CSS, no fonts, nothing
+/// fetched. With `base_url`, each template link also gets a QR code of the hosted PDF.
+pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
+    let mut langs: Vec<&Language> = entries.iter().map(|e| &e.language).collect();
+    langs.sort_by(|a, b| (a.order, &a.tag).cmp(&(b.order, &b.tag)));
+    langs.dedup_by(|a, b| a.tag == b.tag);
+    let mut editions: Vec<&str> = entries.iter().map(|e| e.edition.as_str()).collect();
+    editions.sort();
+    editions.dedup();
+
+    let mut h = String::new();
+    h.push_str(HEAD);
+    let _ = write!(
+        h,
+        "<header>\n<h1>マイナ保険証のリーフレット <span lang=\"en\">Leaflets: the My Number Card as health insurance card</span></h1>\n\
+         <p>版 <span lang=\"en\">Edition</span>: {}</p>\n\
+         <p class=\"find\"><label for=\"q\">言語をさがす <span lang=\"en\">Find a language</span></label>\
+         <input id=\"q\" type=\"search\" autocomplete=\"off\" placeholder=\"한국어, Tiếng Việt, ネパール, pt-BR …\" hidden></p>\n\
+         </header>\n<main>\n<ul class=\"tiles\">\n",
+        esc(&editions.join(", "))
+    );
+    for lang in langs {
+        let mine: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| e.language.tag == lang.tag)
+            .collect();
+        let search = format!("{} {} {}", lang.name, lang.name_ja, lang.tag).to_lowercase();
+        let _ = write!(
+            h,
+            "<li class=\"tile\" data-search=\"{}\">\n<h2><span lang=\"{}\">{}</span></h2>\n\
+             <p class=\"ja\" lang=\"ja\">{} <span class=\"tag\" lang=\"en\">{}</span></p>\n",
+            esc(&search),
+            esc(&lang.tag),
+            esc(&lang.name),
+            esc(&lang.name_ja),
+            esc(&lang.tag)
+        );
+        let first = mine[0];
+        let (ja, en) = STATUS
+            .iter()
+            .find(|(k, _, _)| *k == first.translation)
+            .map_or(("", ""), |(_, ja, en)| (*ja, *en));
+        let _ = write!(
+            h,
+            "<p class=\"status {}\">{} <span lang=\"en\">{}</span> · {}</p>\n<ul class=\"docs\">\n",
+            first.translation,
+            ja,
+            en,
+            esc(&first.edition)
+        );
+        for e in mine {
+            let size = format!("{:.0} kB", e.bytes as f64 / 1000.0);
+            let _ = write!(h, "<li><a href=\"{file}\">", file = esc(&url_path(&e.file)));
+            if let Some(thumb) = e.previews.first() {
+                let _ = write!(
+                    h,
+                    "<img src=\"{}\" width=\"149\" height=\"210\" alt=\"{}\" lang=\"{}\">",
+                    esc(&url_path(thumb)),
+                    esc(&format!("{} (1 / {})", e.title, e.pages)),
+                    esc(&lang.tag)
+                );
+            }
+            let _ = write!(
+                h,
+                "<span class=\"doc\">{} <span class=\"meta\">PDF · {} ページ <span lang=\"en\">pages</span> · {}</span></span></a>",
+                esc(&e.template_name),
+                e.pages,
+                size
+            );
+            if let Some(base) = base_url {
+                let url = format!("{}/{}", base.trim_end_matches('/'), url_path(&e.file));
+                if let Ok(svg) = qr::svg(&url) {
+                    let svg = svg.trim_start_matches(|c| c != '<');
+                    let svg = svg.strip_prefix("<?xml").map_or(svg, |rest| {
+                        rest.split_once("?>").map_or(rest, |(_, s)| s).trim_start()
+                    });
+                    let _ = write!(
+                        h,
+                        "<figure class=\"qr\"><div role=\"img\" aria-label=\"QR: {u}\">{svg}</div><figcaption>スマホで持ち帰る <span lang=\"en\">Take it on your phone</span><br><a href=\"{u}\">{u}</a></figcaption></figure>",
+                        u = esc(&url)
+                    );
+                }
+            }
+            h.push_str("</li>\n");
+        }
+        h.push_str("</ul>\n</li>\n");
+    }
+    h.push_str("</ul>\n</main>\n");
+    h.push_str(SCRIPT);
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// A file name as a relative URL path (the names are ASCII; spaces would be escaped).
+fn url_path(file: &str) -> String {
+    file.replace(' ', "%20")
+}
+
+/// Escapes text for HTML content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const HEAD: &str = r#"<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>リーフレット一覧 · Leaflets</title>
+<style>
+:root { color-scheme: light; --ink: #1b262c; --accent: #0e4d64; --tint: #e8f1f3; --rule: #8aa9b3; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 1rem/1.5 system-ui, sans-serif; color: var(--ink); background: #fff; }
+header { padding: 1rem 1.25rem; background: var(--accent); color: #fff; }
+h1 { margin: 0 0 .25rem; font-size: 1.35rem; line-height: 1.3; }
+h1 span { display: block; font-size: .95rem; font-weight: normal; }
+header p { margin: .25rem 0; }
+.find label { display: block; font-weight: bold; margin-top: .5rem; }
+.find input { width: 100%; max-width: 28rem; font-size: 1.15rem; padding: .45rem .6rem; border: 2px solid #fff; border-radius: .3rem; }
+main { padding: 1rem 1.25rem 2rem; }
+.tiles { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 19rem), 1fr)); }
+.tile { border: 1px solid var(--rule); border-radius: .5rem; padding: .8rem 1rem 1rem; }
+.tile[hidden] { display: none; }
+.tile h2 { margin: 0; font-size: 1.9rem; line-height: 1.35; }
+.ja { margin: 0 0 .3rem; font-size: 1.1rem; }
+.tag { color: #4a5a60; font-size: .9rem; margin-left: .4rem; }
+.status { margin: 0 0 .6rem; font-size: .9rem; padding: .2rem .45rem; border-radius: .25rem; background: var(--tint); }
+.status.draft { background: #fff4d6; border: 1px solid #c9a227; }
+.docs { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
+.docs a { color: var(--accent); }
+.docs > li > a { display: flex; gap: .75rem; align-items: flex-start; text-decoration: none; border-radius: .3rem; padding: .25rem; }
+.docs > li > a:hover .doc, .docs > li > a:focus .doc { text-decoration: underline; }
+a:focus-visible, input:focus-visible { outline: 3px solid #d9822b; outline-offset: 2px; }
+.docs img { border: 1px solid var(--rule); background: #fff; flex: none; width: 7.5rem; height: auto; }
+.doc { font-weight: bold; font-size: 1.05rem; }
+.meta { display: block; font-weight: normal; font-size: .9rem; color: var(--ink); }
+.qr { margin: .4rem 0 0; display: flex; gap: .6rem; align-items: center; font-size: .85rem; }
+.qr svg { width: 6.5rem; height: 6.5rem; flex: none; }
+.qr a { word-break: break-all; }
+</style>
+</head>
+<body>
+"#;
+
+const SCRIPT: &str = r#"<script>
+// The filter: hidden without JavaScript, so that the page then simply lists everything.
+const q = document.getElementById("q");
+const tiles = Array.from(document.querySelectorAll(".tile"));
+q.hidden = false;
+q.addEventListener("input", () => {
+  const v = q.value.trim().toLowerCase();
+  for (const t of tiles) t.hidden = v !== "" && !t.dataset.search.includes(v);
+});
+</script>
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_a_known_text() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn html_escapes_content() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}
