@@ -19,6 +19,7 @@ use crate::leaflet::{self, Leaflet};
 use crate::publish::{self, Entry, Language};
 use crate::render::Engine;
 use crate::{Failure, glyphs, render};
+use rayon::prelude::*;
 
 /// Where things are, and what to build.
 #[derive(Debug, Clone)]
@@ -39,6 +40,8 @@ pub struct Settings {
     /// Where the output folder will be published (`--base-url`): the counter page then
     /// shows a QR code of each hosted PDF.
     pub base_url: Option<String>,
+    /// How many leaflets are laid out at once (`--jobs`; 0: one per core).
+    pub jobs: usize,
 }
 
 impl Settings {
@@ -58,6 +61,7 @@ impl Settings {
             max_fact_age_months: validate::MAX_FACT_AGE_MONTHS,
             style: Style::Short,
             base_url: None,
+            jobs: 0,
         }
     }
 }
@@ -72,6 +76,8 @@ pub struct Written {
     pub scale: f64,
     /// How it is published: manifest entry, counter-page tile.
     pub entry: Entry,
+    /// The template's warnings while laying it out.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The folder of the page previews, inside the output folder.
@@ -160,36 +166,26 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
                 .with_hint("pass a writable folder with --out DIR"),
         )
     })?;
+    // Lay out, export and write the leaflets on every core (each job writes its own files);
+    // report in plan order, so that messages and files are those of a sequential run.
+    let outcomes: Vec<Outcome> = thread_pool(s.jobs).install(|| {
+        jobs.par_iter()
+            .map(|job| outcome(&engine, job, &relevant, s))
+            .collect()
+    });
     let mut written = Vec::new();
     let mut failed = 0;
-    for job in &jobs {
+    for (job, outcome) in jobs.iter().zip(outcomes) {
         let name = job.name();
-        // A leaflet is not printed from content with errors: its own file, the facts or the
-        // source language it falls back to.
-        let blocking: Vec<&&Diagnostic> = relevant
-            .iter()
-            .filter(|d| d.is_error() && job.depends_on(&d.path))
-            .collect();
-        let (topic, lang) = match job.ready {
-            Some(ready) if blocking.is_empty() => ready,
-            _ => {
-                let mut files: Vec<String> = blocking
-                    .iter()
-                    .map(|d| d.path.display().to_string())
-                    .collect();
-                files.dedup();
-                let why = if files.is_empty() {
-                    format!("{} did not load", job.lang_file.display())
-                } else {
-                    format!("{} error(s) above in {}", blocking.len(), files.join(", "))
-                };
+        match outcome {
+            Outcome::Blocked(why) => {
                 eprintln!("error: {name}: not built, {why}");
                 failed += 1;
-                continue;
             }
-        };
-        match build_one(&engine, topic, &job.template, lang, s) {
-            Ok(w) => {
+            Outcome::Built(w) => {
+                for warning in &w.warnings {
+                    eprintln!("{}", warning.render(s.style));
+                }
                 let fitted = if w.scale < 1.0 {
                     format!("  (set at {:.0} % type size to fit)", w.scale * 100.0)
                 } else {
@@ -202,9 +198,9 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
                     if w.pages == 1 { "" } else { "s" },
                     w.bytes as f64 / 1000.0
                 );
-                written.push(w);
+                written.push(*w);
             }
-            Err(errors) => {
+            Outcome::Failed(errors) => {
                 for e in &errors {
                     eprintln!("{}", e.render(s.style));
                 }
@@ -227,6 +223,52 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
         eprintln!("{errors} error(s) reported; every leaflet was written");
     }
     Ok((written, failed > 0 || errors > 0))
+}
+
+/// What became of one job.
+enum Outcome {
+    /// Not attempted: its content has errors (said above), or did not load.
+    Blocked(String),
+    Built(Box<Written>),
+    Failed(Vec<Diagnostic>),
+}
+
+/// Builds one job unless its content has errors: its own file, the facts or the source
+/// language it falls back to.
+fn outcome(engine: &Engine, job: &Job, relevant: &[&Diagnostic], s: &Settings) -> Outcome {
+    let blocking: Vec<&&Diagnostic> = relevant
+        .iter()
+        .filter(|d| d.is_error() && job.depends_on(&d.path))
+        .collect();
+    match job.ready {
+        Some((topic, lang)) if blocking.is_empty() => {
+            match build_one(engine, topic, &job.template, lang, s) {
+                Ok(w) => Outcome::Built(Box::new(w)),
+                Err(errors) => Outcome::Failed(errors),
+            }
+        }
+        _ => {
+            let mut files: Vec<String> = blocking
+                .iter()
+                .map(|d| d.path.display().to_string())
+                .collect();
+            files.dedup();
+            Outcome::Blocked(if files.is_empty() {
+                format!("{} did not load", job.lang_file.display())
+            } else {
+                format!("{} error(s) above in {}", blocking.len(), files.join(", "))
+            })
+        }
+    }
+}
+
+/// A pool of `jobs` threads (0: one per core).
+fn thread_pool(jobs: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build())
+        .expect("a thread pool of one thread")
 }
 
 /// One leaflet a run is asked to build.
@@ -375,6 +417,7 @@ pub fn build_one(
         pages,
         scale,
         document,
+        warnings,
     } = render_one(engine, topic, template, lang, s.allow_missing)?;
     let file = leaflet.file_name();
     let path = s.out.join(&file);
@@ -422,6 +465,7 @@ pub fn build_one(
         bytes: pdf.len(),
         scale,
         entry,
+        warnings,
     })
 }
 
@@ -567,6 +611,8 @@ pub struct Rendered {
     pub document: typst_layout::PagedDocument,
     /// The type size it was set at (1.0 = the template's sizes).
     pub scale: f64,
+    /// The template's warnings (printed by the caller, in plan order).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Type sizes tried, largest first, until a leaflet fits its template's page limit.
@@ -594,9 +640,6 @@ pub fn render_one(
         if limit.is_some_and(|max| pages > max) {
             continue;
         }
-        for w in &compiled.warnings {
-            eprintln!("{w}");
-        }
         let overflows = overflowing_text(&compiled.document);
         if !overflows.is_empty() {
             return Err(overflows
@@ -617,6 +660,7 @@ pub fn render_one(
             pages,
             document: compiled.document,
             scale,
+            warnings: compiled.warnings,
         });
     }
     Err(vec![Diagnostic::error(&lang.path, format!(
@@ -690,16 +734,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Lays out every leaflet without writing it: template errors, overflow and page limits.
 pub fn check_layout(content: &Content, s: &Settings, fonts: FontSet) -> Vec<Diagnostic> {
     let engine = Engine::new(fonts, &s.templates);
-    let mut diags = Vec::new();
-    for topic in &content.topics {
-        for template in &topic.facts.templates {
-            for lang in topic.langs.values() {
-                if let Err(e) = render_one(&engine, topic, template, lang, s.allow_missing) {
-                    diags.extend(e);
+    let leaflets: Vec<_> = content
+        .topics
+        .iter()
+        .flat_map(|t| {
+            t.facts
+                .templates
+                .iter()
+                .flat_map(move |template| t.langs.values().map(move |l| (t, template, l)))
+        })
+        .collect();
+    let mut diags: Vec<Diagnostic> = thread_pool(s.jobs).install(|| {
+        leaflets
+            .par_iter()
+            .flat_map_iter(|(topic, template, lang)| {
+                match render_one(&engine, topic, template, lang, s.allow_missing) {
+                    Ok(r) => r.warnings,
+                    Err(e) => e,
                 }
-            }
-        }
-    }
+            })
+            .collect()
+    });
     diag::sort(&mut diags);
     diags.dedup();
     diags

@@ -84,6 +84,10 @@ pub struct BuildArgs {
     /// counter page (index.html) then shows a QR code of each hosted PDF.
     #[arg(long, value_name = "URL", value_parser = http_url)]
     pub base_url: Option<String>,
+    /// Lay out this many leaflets at once (default: one per core; 1: one after another).
+    /// The output is the same either way.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub jobs: usize,
 }
 
 fn http_url(s: &str) -> Result<String, String> {

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             allow_missing: a.allow_missing,
             max_fact_age_months: a.age.months,
             base_url: a.base_url,
+            jobs: a.jobs,
             ..settings(&a.paths, Date::today(), style)
         }),
         Command::List(p) => list(&p, style),

@@ -866,3 +866,63 @@ fn files_no_leaflet_produces_are_reported_and_left_in_place() {
         stdout(&out)
     );
 }
+
+/// The files of a folder (and its sub-folders), by relative path.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_parallel_build_says_and_writes_exactly_what_a_sequential_one_does() {
+    let p = Project::new();
+    // one leaflet fails too: its messages must come in the same place
+    p.edit("ko.toml", "{phone:card-fallback}", "{phone:nope}");
+    let langs = [
+        "--lang", "en", "--lang", "ja", "--lang", "ko", "--lang", "th", "--lang", "km",
+    ];
+    let run = |out: &str, jobs: &str| {
+        let mut args = vec![
+            "build",
+            "--out",
+            out,
+            "--jobs",
+            jobs,
+            "--message-format",
+            "short",
+        ];
+        args.extend_from_slice(&langs);
+        p.run(&args)
+    };
+    let one = run("one", "1");
+    let two = run("two", "2");
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(two.status.code(), one.status.code());
+    assert_eq!(stdout(&two), stdout(&one).replace("one/", "two/"));
+    assert_eq!(stderr(&two), stderr(&one).replace("one/", "two/"));
+    let (a, b) = (tree(&p.path("one")), tree(&p.path("two")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (file, bytes) in &a {
+        assert!(
+            bytes == &b[file],
+            "{file} differs between --jobs 1 and --jobs 2"
+        );
+    }
+    assert_eq!(a.keys().filter(|f| f.ends_with(".pdf")).count(), 4);
+}

@@ -477,6 +477,7 @@ fn korean_breaks_lines_between_words_only() {
         pages: 0,
         document,
         scale: 1.0,
+        warnings: vec![],
     };
     assert!(
         !broken_korean_words(&loose).is_empty(),
