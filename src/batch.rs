@@ -731,6 +731,87 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Writes, per leaflet of the plan, a self-contained typst project in `dir/<leaflet>/` that
+/// stock typst compiles to the same pages: `main.typ` (the template; the other modules of
+/// the templates folder beside it), `data.json` (with the type size the leaflet fits at),
+/// `qr/*.svg` and a README with the command. For a designer who wants to hand-tune one
+/// leaflet, and for the benchmark against stock typst. Returns whether anything failed.
+pub fn export_typst(s: &Settings, dir: &Path) -> Result<bool, Failure> {
+    let fonts = FontSet::load(&s.fonts).map_err(|e| Failure::Io(Diagnostic::error(&s.fonts, e)))?;
+    let (content, diags) = load_and_check(s, Some(&fonts))?;
+    let jobs = plan(&content, s)?;
+    let engine = Engine::new(fonts, &s.templates);
+    let fonts_dir = fs::canonicalize(&s.fonts).unwrap_or_else(|_| s.fonts.clone());
+    let io = |path: &Path, e: io::Error| {
+        Failure::Io(Diagnostic::error(path, format!("cannot write: {e}")))
+    };
+    let mut failed = false;
+    for d in diags
+        .iter()
+        .filter(|d| jobs.iter().any(|j| j.depends_on(&d.path)))
+    {
+        eprintln!("{}", d.render(s.style));
+        failed |= d.is_error();
+    }
+    for job in &jobs {
+        let Some((topic, lang)) = job.ready else {
+            eprintln!(
+                "error: {}: not exported, its content did not load",
+                job.name()
+            );
+            failed = true;
+            continue;
+        };
+        let rendered = match render_one(&engine, topic, &job.template, lang, s.allow_missing) {
+            Ok(r) => r,
+            Err(errors) => {
+                errors
+                    .iter()
+                    .for_each(|e| eprintln!("{}", e.render(s.style)));
+                eprintln!("error: {}: not exported", job.name());
+                failed = true;
+                continue;
+            }
+        };
+        let project = dir.join(job.name());
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for entry in fs::read_dir(&s.templates).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "typ") {
+                let name = if path.file_stem().is_some_and(|n| *n == *job.template) {
+                    "main.typ".into()
+                } else {
+                    entry.file_name().to_string_lossy().into_owned()
+                };
+                let text = fs::read(&path).map_err(|e| io(&path, e))?;
+                files.push((project.join(name), text));
+            }
+        }
+        let data = serde_json::to_string_pretty(&rendered.leaflet.data).unwrap_or_default();
+        files.push((project.join("data.json"), data.into_bytes()));
+        for (virtual_path, bytes) in &rendered.leaflet.files {
+            files.push((
+                project.join(virtual_path.trim_start_matches('/')),
+                bytes.clone(),
+            ));
+        }
+        let readme = format!(
+            "typst compile --root . --font-path {} --ignore-system-fonts --ignore-embedded-fonts main.typ {}.pdf\n",
+            fonts_dir.display(),
+            job.name()
+        );
+        files.push((project.join("README"), readme.into_bytes()));
+        for (path, bytes) in &files {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            }
+            write_atomic(path, bytes).map_err(|e| io(path, e))?;
+        }
+        println!("{}/main.typ", project.display());
+    }
+    Ok(failed)
+}
+
 /// Lays out every leaflet without writing it: template errors, overflow and page limits.
 pub fn check_layout(content: &Content, s: &Settings, fonts: FontSet) -> Vec<Diagnostic> {
     let engine = Engine::new(fonts, &s.templates);

@@ -46,6 +46,24 @@ pub enum Command {
     /// Record that a language's blocks are translated from the current source text
     /// (sets `translated-from` in the language file).
     Stamp(StampArgs),
+    /// Write each leaflet as a self-contained typst project that stock typst compiles to
+    /// the same pages (DIR/<topic>-<template>-<lang>/main.typ).
+    ExportTypst(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The folder to write the projects into.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Export only this language (repeatable).
+    #[arg(long = "lang", id = "lang", value_name = "TAG")]
+    pub langs: Vec<String>,
+    /// Export only this template (repeatable).
+    #[arg(long = "template", id = "template", value_name = "NAME")]
+    pub template_names: Vec<String>,
 }
 
 /// Where content, templates and fonts are (defaults: the project folder's).

@@ -40,6 +40,14 @@ fn main() -> ExitCode {
         Command::Check(a) => check(&a, style),
         Command::Status(a) => status(&a, style),
         Command::Stamp(a) => stamp(&a, style),
+        Command::ExportTypst(a) => export_typst(
+            &Settings {
+                langs: a.langs,
+                templates_wanted: a.template_names,
+                ..settings(&a.paths, Date::today(), style)
+            },
+            &a.dir,
+        ),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -67,6 +75,11 @@ fn settings(p: &Paths, today: Date, style: Style) -> Settings {
 
 fn build(s: Settings) -> Result<u8, Failure> {
     let (_, failed) = batch::build(&s)?;
+    Ok(if failed { exit::PROBLEMS } else { exit::OK })
+}
+
+fn export_typst(s: &Settings, dir: &std::path::Path) -> Result<u8, Failure> {
+    let failed = batch::export_typst(s, dir)?;
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 

@@ -926,3 +926,47 @@ fn a_parallel_build_says_and_writes_exactly_what_a_sequential_one_does() {
     }
     assert_eq!(a.keys().filter(|f| f.ends_with(".pdf")).count(), 4);
 }
+
+#[test]
+fn export_typst_writes_a_self_contained_project_per_leaflet() {
+    let p = Project::new();
+    let out = p.run(&[
+        "export-typst",
+        "projects",
+        "--lang",
+        "vi",
+        "--fonts",
+        common::project().join("fonts").to_str().unwrap(),
+        "--templates",
+        common::project().join("templates").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "projects/mynumber-health-insurance-faq-vi/main.typ\n"
+    );
+    let dir = p.path("projects/mynumber-health-insurance-faq-vi");
+    let template = fs::read_to_string(common::project().join("templates/faq.typ")).unwrap();
+    assert_eq!(fs::read_to_string(dir.join("main.typ")).unwrap(), template);
+    let data: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("data.json")).unwrap()).unwrap();
+    assert_eq!(data["tag"], "vi");
+    // the type size the leaflet fits its pages at, as `build` found it
+    assert_eq!(data["font-scale"], 0.9);
+    for qr in [
+        "card-portal",
+        "card-contact",
+        "card-validity-leaflet",
+        "hiecc-soudan",
+        "hiecc-facebook",
+    ] {
+        let svg = fs::read_to_string(dir.join(format!("qr/{qr}.svg"))).unwrap();
+        assert!(svg.contains("<svg"), "{qr}");
+    }
+    let readme = fs::read_to_string(dir.join("README")).unwrap();
+    assert!(
+        readme.starts_with("typst compile --root . --font-path "),
+        "{readme}"
+    );
+    assert!(readme.ends_with(" --ignore-system-fonts --ignore-embedded-fonts main.typ mynumber-health-insurance-faq-vi.pdf\n"), "{readme}");
+}
