@@ -42,6 +42,9 @@ pub struct Settings {
     pub base_url: Option<String>,
     /// How many leaflets are laid out at once (`--jobs`; 0: one per core).
     pub jobs: usize,
+    /// Write the previews, manifest, checksums and counter page beside the PDFs (`build`);
+    /// `watch` writes the PDFs only.
+    pub publish: bool,
 }
 
 impl Settings {
@@ -62,6 +65,7 @@ impl Settings {
             style: Style::Short,
             base_url: None,
             jobs: 0,
+            publish: true,
         }
     }
 }
@@ -143,13 +147,28 @@ pub fn max_pages(template_source: &str) -> Option<usize> {
 /// files written and whether anything failed: a leaflet not written, or an error reported
 /// for anything the run was asked to build.
 pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
-    let fonts = FontSet::load(&s.fonts).map_err(|e| {
+    let fonts = load_fonts(s)?;
+    let engine = Engine::new(fonts.clone(), &s.templates);
+    build_with(&engine, &fonts, s)
+}
+
+/// The fonts of `s.fonts`.
+pub fn load_fonts(s: &Settings) -> Result<FontSet, Failure> {
+    FontSet::load(&s.fonts).map_err(|e| {
         Failure::Io(
             Diagnostic::error(&s.fonts, e)
                 .with_hint("run leafpress from the project folder, or pass --fonts DIR"),
         )
-    })?;
-    let (content, diags) = load_and_check(s, Some(&fonts))?;
+    })
+}
+
+/// [`build`] with fonts and a typst engine already loaded (`watch` keeps them warm).
+pub fn build_with(
+    engine: &Engine,
+    fonts: &FontSet,
+    s: &Settings,
+) -> Result<(Vec<Written>, bool), Failure> {
+    let (content, diags) = load_and_check(s, Some(fonts))?;
     let jobs = plan(&content, s)?;
     // The problems of what this run builds (not those of a language it was not asked for).
     let relevant: Vec<&Diagnostic> = diags
@@ -159,7 +178,6 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
     for d in &relevant {
         eprintln!("{}", d.render(s.style));
     }
-    let engine = Engine::new(fonts, &s.templates);
     fs::create_dir_all(&s.out).map_err(|e| {
         Failure::Io(
             Diagnostic::error(&s.out, format!("cannot create the output folder: {e}"))
@@ -170,7 +188,7 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
     // report in plan order, so that messages and files are those of a sequential run.
     let outcomes: Vec<Outcome> = thread_pool(s.jobs).install(|| {
         jobs.par_iter()
-            .map(|job| outcome(&engine, job, &relevant, s))
+            .map(|job| outcome(engine, job, &relevant, s))
             .collect()
     });
     let mut written = Vec::new();
@@ -209,7 +227,7 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
             }
         }
     }
-    if !written.is_empty() {
+    if s.publish && !written.is_empty() {
         publish_run(&written, &content, s)?;
     }
     let errors = relevant.iter().filter(|d| d.is_error()).count();
@@ -435,6 +453,9 @@ pub fn build_one(
     for (i, page) in document.pages().iter().enumerate() {
         let rel = format!("{PREVIEWS}/{stem}-{}.png", i + 1);
         let preview = s.out.join(&rel);
+        if !s.publish {
+            break;
+        }
         if !(unchanged && preview.is_file()) {
             let png = render::png(page, PREVIEW_PIXELS_PER_PT)
                 .map_err(|e| vec![Diagnostic::error(&preview, e)])?;

@@ -49,6 +49,27 @@ pub enum Command {
     /// Write each leaflet as a self-contained typst project that stock typst compiles to
     /// the same pages (DIR/<topic>-<template>-<lang>/main.typ).
     ExportTypst(ExportArgs),
+    /// Rebuild the leaflets a saved change affects (PDFs only), until Ctrl-C; errors are
+    /// printed and the last good PDF is kept.
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// Watch only this language (repeatable).
+    #[arg(long = "lang", id = "lang", value_name = "TAG")]
+    pub langs: Vec<String>,
+    /// Watch only this template (repeatable).
+    #[arg(long = "template", id = "template", value_name = "NAME")]
+    pub template_names: Vec<String>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    /// Print untranslated blocks in the source language, visibly marked, instead of failing.
+    #[arg(long)]
+    pub allow_missing: bool,
 }
 
 #[derive(Debug, Args)]

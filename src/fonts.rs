@@ -9,6 +9,7 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontStyle, FontVariant, FontWeight};
 
 /// Every face of every font file in the font folder.
+#[derive(Clone)]
 pub struct FontSet {
     pub fonts: Vec<Font>,
     pub book: FontBook,

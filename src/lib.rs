@@ -18,6 +18,7 @@ pub mod publish;
 pub mod qr;
 pub mod render;
 pub mod status;
+pub mod watch;
 
 /// Why a command could not do its work (problems in content are reported as diagnostics).
 #[derive(Debug)]

@@ -40,6 +40,14 @@ fn main() -> ExitCode {
         Command::Check(a) => check(&a, style),
         Command::Status(a) => status(&a, style),
         Command::Stamp(a) => stamp(&a, style),
+        Command::Watch(a) => leafpress::watch::run(&Settings {
+            out: a.out,
+            langs: a.langs,
+            templates_wanted: a.template_names,
+            allow_missing: a.allow_missing,
+            publish: false,
+            ..settings(&a.paths, Date::today(), style)
+        }),
         Command::ExportTypst(a) => export_typst(
             &Settings {
                 langs: a.langs,

@@ -970,3 +970,119 @@ fn export_typst_writes_a_self_contained_project_per_leaflet() {
     );
     assert!(readme.ends_with(" --ignore-system-fonts --ignore-embedded-fonts main.typ mynumber-health-insurance-faq-vi.pdf\n"), "{readme}");
 }
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf_on_a_broken_save() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let p = Project::new();
+    let root = common::project();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leafpress"))
+        .current_dir(p.dir.path())
+        .args([
+            "watch",
+            "--out",
+            "out",
+            "--lang",
+            "vi",
+            "--message-format",
+            "short",
+        ])
+        .arg("--fonts")
+        .arg(root.join("fonts"))
+        .arg("--templates")
+        .arg(root.join("templates"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let streams: [Box<dyn Read + Send>; 2] = [
+        Box::new(child.stdout.take().unwrap()),
+        Box::new(child.stderr.take().unwrap()),
+    ];
+    for stream in streams {
+        let log = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                log.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+    }
+    let until = |what: &str, done: &dyn Fn(&str) -> bool| {
+        let start = Instant::now();
+        while !done(&log.lock().unwrap()) {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "waited for {what}:\n{}",
+                log.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    until("the first build", &|l| l.contains("(Ctrl-C stops)"));
+    let pdf = p.path("out/mynumber-health-insurance-faq-vi.pdf");
+    let first = fs::read(&pdf).unwrap();
+
+    // a save that changes the text: the PDF changes
+    p.edit(
+        "vi.toml",
+        "heading = \"Quý vị có biết?\"",
+        "heading = \"Quý vị đã biết chưa?\"",
+    );
+    let start = Instant::now();
+    while fs::read(&pdf).unwrap() == first {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{}",
+            log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    until("the rebuild to finish", &|l| {
+        l.matches("-- done in").count() >= 2
+    });
+    let second = fs::read(&pdf).unwrap();
+
+    // a broken save: the error is shown, the last good PDF stays, no temporary file
+    p.edit("vi.toml", "[meta]", "[meta");
+    until("the error", &|l| {
+        l.contains("error: mynumber-health-insurance-faq-vi: not built")
+    });
+    assert!(
+        log.lock()
+            .unwrap()
+            .contains("content/mynumber-health-insurance/vi.toml:")
+    );
+    assert_eq!(fs::read(&pdf).unwrap(), second, "the last good PDF is kept");
+    let names: Vec<String> = fs::read_dir(p.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["mynumber-health-insurance-faq-vi.pdf"],
+        "PDFs only, nothing half written"
+    );
+
+    // Ctrl-C stops it cleanly
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "watch did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    until("the goodbye", &|l| l.contains("watch: stopped"));
+}

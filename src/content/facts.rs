@@ -160,8 +160,8 @@ macro_rules! fact {
             printed: bool,
         }
 
-        impl $name {
-            fn provenance(&self) -> Origin<'_> {
+        impl Sourced for $name {
+            fn origin(&self) -> Origin<'_> {
                 Origin {
                     source: &self.source,
                     as_of: self.as_of.as_ref(),
@@ -174,6 +174,19 @@ macro_rules! fact {
 
 fn yes() -> bool {
     true
+}
+
+/// A fact that says where it comes from.
+trait Sourced {
+    fn origin(&self) -> Origin<'_>;
+}
+
+/// (kind, id, origin) of every fact of a table.
+fn sourced<'a, F: Sourced>(
+    kind: &'static str,
+    table: &'a BTreeMap<String, F>,
+) -> impl Iterator<Item = (&'static str, &'a String, Origin<'a>)> {
+    table.iter().map(move |(id, f)| (kind, id, f.origin()))
 }
 
 /// Where a fact comes from, as written.
@@ -397,42 +410,19 @@ impl Validator<'_> {
                 facts.hotlines.push(hotline);
             }
         }
-        let origins = (file
-            .dates
-            .iter()
-            .map(|(id, f)| ("date", id, f.provenance())))
-        .chain(
-            file.phones
-                .iter()
-                .map(|(id, f)| ("phone", id, f.provenance())),
-        )
-        .chain(
-            file.emails
-                .iter()
-                .map(|(id, f)| ("email", id, f.provenance())),
-        )
-        .chain(file.urls.iter().map(|(id, f)| ("url", id, f.provenance())))
-        .chain(
-            file.language_groups
-                .iter()
-                .map(|(id, f)| ("langs", id, f.provenance())),
-        )
-        .chain(
-            file.hours
-                .iter()
-                .map(|(id, f)| ("hours", id, f.provenance())),
-        )
-        .chain(
-            file.closures
-                .iter()
-                .map(|(id, f)| ("closed", id, f.provenance())),
-        )
-        .chain(file.terms.iter().map(|(id, f)| ("ja", id, f.provenance())))
-        .chain(
-            file.hotlines
-                .iter()
-                .map(|f| ("hotline", f.id.get_ref(), f.provenance())),
-        );
+        let origins = sourced("date", &file.dates)
+            .chain(sourced("phone", &file.phones))
+            .chain(sourced("email", &file.emails))
+            .chain(sourced("url", &file.urls))
+            .chain(sourced("langs", &file.language_groups))
+            .chain(sourced("hours", &file.hours))
+            .chain(sourced("closed", &file.closures))
+            .chain(sourced("ja", &file.terms))
+            .chain(
+                file.hotlines
+                    .iter()
+                    .map(|f| ("hotline", f.id.get_ref(), f.origin())),
+            );
         for (kind, id, origin) in origins {
             self.origin(&mut facts, kind, id, &origin);
         }

@@ -1,0 +1,200 @@
+//! `leafpress watch`: the authoring loop. Rebuilds the leaflets a saved change affects,
+//! with the fonts and the typst engine kept warm, prints what it wrote or the diagnostics,
+//! and never stops on an error: a broken save keeps the last good PDF (writes are atomic as
+//! ever). It watches by polling modification times (every file of the content, templates and
+//! fonts folders, a few dozen), which needs no platform API. Ctrl-C stops it after the build
+//! in progress, so no file is left half written.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::batch::{self, Settings};
+use crate::fonts::FontSet;
+use crate::render::Engine;
+use crate::{Failure, content};
+
+/// How often the folders are looked at.
+const POLL: Duration = Duration::from_millis(20);
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Every file under the watched folders, with its modification time.
+type Snapshot = BTreeMap<PathBuf, Option<SystemTime>>;
+
+fn snapshot(dirs: &[&Path]) -> Snapshot {
+    let mut files = Snapshot::new();
+    let mut todo: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+    while let Some(dir) = todo.pop() {
+        for e in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = e.path();
+            let name = e.file_name();
+            // editors' swap and backup files, and interrupted atomic writes
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.push(path),
+                Ok(_) => {
+                    let modified = e.metadata().ok().and_then(|m| m.modified().ok());
+                    files.insert(path, modified);
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    files
+}
+
+/// The files that differ between two snapshots (changed, added or removed).
+fn changes(before: &Snapshot, now: &Snapshot) -> Vec<PathBuf> {
+    let mut changed: Vec<PathBuf> = now
+        .iter()
+        .filter(|(p, t)| before.get(*p) != Some(*t))
+        .map(|(p, _)| p.clone())
+        .collect();
+    changed.extend(before.keys().filter(|p| !now.contains_key(*p)).cloned());
+    changed.sort();
+    changed
+}
+
+/// The languages a change affects: `None` means all (facts, the source language, a
+/// template or a font); otherwise the tags of the language files that changed.
+fn affected(changed: &[PathBuf], s: &Settings, sources: &[String]) -> Option<Vec<String>> {
+    let mut tags = Vec::new();
+    for path in changed {
+        let in_content = path.starts_with(&s.content);
+        let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned());
+        match stem {
+            Some(tag)
+                if in_content
+                    && path.extension().is_some_and(|e| e == "toml")
+                    && tag != "facts"
+                    && !sources.contains(&tag) =>
+            {
+                tags.push(tag)
+            }
+            _ => return None,
+        }
+    }
+    tags.sort();
+    tags.dedup();
+    Some(tags)
+}
+
+/// Watches until Ctrl-C. Returns the exit code (0 when stopped by Ctrl-C).
+pub fn run(s: &Settings) -> Result<u8, Failure> {
+    // SAFETY: the handler only stores to an atomic flag, which is async-signal-safe.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+    let dirs = [
+        s.content.as_path(),
+        s.templates.as_path(),
+        s.fonts.as_path(),
+    ];
+    let mut fonts = batch::load_fonts(s)?;
+    let mut engine = Engine::new(fonts.clone(), &s.templates);
+    let mut seen = snapshot(&dirs);
+    let mut sources = source_languages(s);
+    rebuild(&engine, &fonts, s, "first build");
+    eprintln!(
+        "watching {}, {} and {} (Ctrl-C stops)",
+        s.content.display(),
+        s.templates.display(),
+        s.fonts.display()
+    );
+    while !STOP.load(Ordering::SeqCst) {
+        std::thread::sleep(POLL);
+        let now = snapshot(&dirs);
+        let changed = changes(&seen, &now);
+        if changed.is_empty() {
+            continue;
+        }
+        seen = now;
+        if changed.iter().any(|p| p.starts_with(&s.fonts)) {
+            match batch::load_fonts(s) {
+                Ok(f) => {
+                    fonts = f;
+                    engine = Engine::new(fonts.clone(), &s.templates);
+                }
+                Err(Failure::Io(d)) => eprintln!("{}", d.render(s.style)),
+                Err(Failure::Usage(m)) => eprintln!("error: {m}"),
+            }
+        }
+        let names: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+        let mut run = s.clone();
+        if let Some(tags) = affected(&changed, s, &sources) {
+            run.langs = tags
+                .into_iter()
+                .filter(|t| s.langs.is_empty() || s.langs.contains(t))
+                .collect();
+            if run.langs.is_empty() {
+                continue;
+            }
+        }
+        rebuild(
+            &engine,
+            &fonts,
+            &run,
+            &format!("changed: {}", names.join(", ")),
+        );
+        sources = source_languages(s);
+    }
+    eprintln!("watch: stopped");
+    Ok(crate::exit::OK)
+}
+
+/// Builds and says how long it took; problems are printed, never fatal.
+fn rebuild(engine: &Engine, fonts: &FontSet, s: &Settings, why: &str) {
+    eprintln!("-- {why}");
+    let start = Instant::now();
+    match batch::build_with(engine, fonts, s) {
+        Ok(_) => eprintln!("-- done in {} ms", start.elapsed().as_millis()),
+        Err(Failure::Io(d)) => eprintln!("{}", d.render(s.style)),
+        Err(Failure::Usage(m)) => eprintln!("error: {m}"),
+    }
+}
+
+/// The source language of every topic (a change there affects every language).
+fn source_languages(s: &Settings) -> Vec<String> {
+    content::load(&s.content)
+        .map(|c| {
+            c.topics
+                .iter()
+                .map(|t| t.facts.source_language.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_file_affects_its_language_only() {
+        let s = Settings::in_project(Path::new("p"), crate::content::values::Date::EPOCH);
+        let en = vec!["en".to_owned()];
+        let file = |f: &str| PathBuf::from(format!("p/content/topic/{f}"));
+        assert_eq!(
+            affected(&[file("vi.toml"), file("ko.toml")], &s, &en),
+            Some(vec!["ko".into(), "vi".into()])
+        );
+        assert_eq!(affected(&[file("facts.toml")], &s, &en), None);
+        assert_eq!(affected(&[file("en.toml")], &s, &en), None);
+        assert_eq!(
+            affected(&[PathBuf::from("p/templates/faq.typ")], &s, &en),
+            None
+        );
+    }
+}
