@@ -58,18 +58,32 @@ pub enum Command {
 pub struct WatchArgs {
     #[command(flatten)]
     pub paths: Paths,
-    /// Watch only this language (repeatable).
-    #[arg(long = "lang", id = "lang", value_name = "TAG")]
-    pub langs: Vec<String>,
-    /// Watch only this template (repeatable).
-    #[arg(long = "template", id = "template", value_name = "NAME")]
-    pub template_names: Vec<String>,
+    #[command(flatten)]
+    pub leaflets: Leaflets,
+}
+
+/// Which leaflets, and where they go (build and watch).
+#[derive(Debug, Args)]
+pub struct Leaflets {
+    #[command(flatten)]
+    pub only: Only,
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
     /// Print untranslated blocks in the source language, visibly marked, instead of failing.
     #[arg(long)]
     pub allow_missing: bool,
+}
+
+/// A part of the plan: some languages, some templates (default: all).
+#[derive(Debug, Args)]
+pub struct Only {
+    /// Only this language (BCP 47 tag, e.g. ja, zh-Hans); repeatable.
+    #[arg(long = "lang", id = "lang", value_name = "TAG")]
+    pub langs: Vec<String>,
+    /// Only this template (e.g. faq); repeatable.
+    #[arg(long = "template", id = "template", value_name = "NAME")]
+    pub template_names: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -79,12 +93,8 @@ pub struct ExportArgs {
     /// The folder to write the projects into.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Export only this language (repeatable).
-    #[arg(long = "lang", id = "lang", value_name = "TAG")]
-    pub langs: Vec<String>,
-    /// Export only this template (repeatable).
-    #[arg(long = "template", id = "template", value_name = "NAME")]
-    pub template_names: Vec<String>,
+    #[command(flatten)]
+    pub only: Only,
 }
 
 /// Where content, templates and fonts are (defaults: the project folder's).
@@ -105,18 +115,8 @@ pub struct Paths {
 pub struct BuildArgs {
     #[command(flatten)]
     pub paths: Paths,
-    /// Build only this language (BCP 47 tag, e.g. ja, zh-Hans); repeatable.
-    #[arg(long = "lang", id = "lang", value_name = "TAG")]
-    pub langs: Vec<String>,
-    /// Build only this template (e.g. faq); repeatable.
-    #[arg(long = "template", id = "template", value_name = "NAME")]
-    pub template_names: Vec<String>,
-    /// The output folder.
-    #[arg(long, value_name = "DIR", default_value = "output")]
-    pub out: PathBuf,
-    /// Print untranslated blocks in the source language, visibly marked, instead of failing.
-    #[arg(long)]
-    pub allow_missing: bool,
+    #[command(flatten)]
+    pub leaflets: Leaflets,
     #[command(flatten)]
     pub age: FactAge,
     /// Where the output folder will be published (e.g. https://example.org/leaflets/): the

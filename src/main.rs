@@ -7,7 +7,9 @@ use clap::Parser;
 use unicode_width::UnicodeWidthStr;
 
 use leafpress::batch::{self, Settings};
-use leafpress::cli::{CheckArgs, Cli, Command, MessageFormat, Paths, StampArgs, StatusArgs};
+use leafpress::cli::{
+    CheckArgs, Cli, Command, Leaflets, MessageFormat, Paths, StampArgs, StatusArgs,
+};
 use leafpress::content::values::Date;
 use leafpress::content::{self, Content};
 use leafpress::diag::{Diagnostic, Style};
@@ -27,31 +29,23 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Build(a) => build(Settings {
-            out: a.out,
-            langs: a.langs,
-            templates_wanted: a.template_names,
-            allow_missing: a.allow_missing,
             max_fact_age_months: a.age.months,
             base_url: a.base_url,
             jobs: a.jobs,
-            ..settings(&a.paths, Date::today(), style)
+            ..leaflets(&a.paths, a.leaflets, style)
         }),
         Command::List(p) => list(&p, style),
         Command::Check(a) => check(&a, style),
         Command::Status(a) => status(&a, style),
         Command::Stamp(a) => stamp(&a, style),
         Command::Watch(a) => leafpress::watch::run(&Settings {
-            out: a.out,
-            langs: a.langs,
-            templates_wanted: a.template_names,
-            allow_missing: a.allow_missing,
             publish: false,
-            ..settings(&a.paths, Date::today(), style)
+            ..leaflets(&a.paths, a.leaflets, style)
         }),
         Command::ExportTypst(a) => export_typst(
             &Settings {
-                langs: a.langs,
-                templates_wanted: a.template_names,
+                langs: a.only.langs,
+                templates_wanted: a.only.template_names,
                 ..settings(&a.paths, Date::today(), style)
             },
             &a.dir,
@@ -67,6 +61,17 @@ fn main() -> ExitCode {
             eprintln!("{}", d.render(style));
             ExitCode::from(exit::USAGE_OR_IO)
         }
+    }
+}
+
+/// The leaflets asked for, into the output folder asked for.
+fn leaflets(p: &Paths, l: Leaflets, style: Style) -> Settings {
+    Settings {
+        out: l.out,
+        langs: l.only.langs,
+        templates_wanted: l.only.template_names,
+        allow_missing: l.allow_missing,
+        ..settings(p, Date::today(), style)
     }
 }
 
