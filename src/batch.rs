@@ -251,32 +251,14 @@ enum Outcome {
     Failed(Vec<Diagnostic>),
 }
 
-/// Builds one job unless its content has errors: its own file, the facts or the source
-/// language it falls back to.
+/// Builds one job unless its content has errors.
 fn outcome(engine: &Engine, job: &Job, relevant: &[&Diagnostic], s: &Settings) -> Outcome {
-    let blocking: Vec<&&Diagnostic> = relevant
-        .iter()
-        .filter(|d| d.is_error() && job.depends_on(&d.path))
-        .collect();
-    match job.ready {
-        Some((topic, lang)) if blocking.is_empty() => {
-            match build_one(engine, topic, &job.template, lang, s) {
-                Ok(w) => Outcome::Built(Box::new(w)),
-                Err(errors) => Outcome::Failed(errors),
-            }
-        }
-        _ => {
-            let mut files: Vec<String> = blocking
-                .iter()
-                .map(|d| d.path.display().to_string())
-                .collect();
-            files.dedup();
-            Outcome::Blocked(if files.is_empty() {
-                format!("{} did not load", job.lang_file.display())
-            } else {
-                format!("{} error(s) above in {}", blocking.len(), files.join(", "))
-            })
-        }
+    match job.ready_unless_blocked(relevant) {
+        Ok((topic, lang)) => match build_one(engine, topic, &job.template, lang, s) {
+            Ok(w) => Outcome::Built(Box::new(w)),
+            Err(errors) => Outcome::Failed(errors),
+        },
+        Err(why) => Outcome::Blocked(why),
     }
 }
 
@@ -311,6 +293,34 @@ impl Job<'_> {
     /// Whether a problem in `path` concerns this leaflet.
     pub fn depends_on(&self, path: &Path) -> bool {
         self.inputs.iter().any(|p| p == path)
+    }
+
+    /// The loaded topic and language, unless the leaflet must not be printed: its content
+    /// did not load, or has errors (its own file, the facts, or the source language it falls
+    /// back to). Then why, for "not built, …".
+    pub fn ready_unless_blocked(
+        &self,
+        diags: &[&Diagnostic],
+    ) -> Result<(&Topic, &content::Lang), String> {
+        let blocking: Vec<&&Diagnostic> = diags
+            .iter()
+            .filter(|d| d.is_error() && self.depends_on(&d.path))
+            .collect();
+        match self.ready {
+            Some(ready) if blocking.is_empty() => Ok(ready),
+            _ => {
+                let mut files: Vec<String> = blocking
+                    .iter()
+                    .map(|d| d.path.display().to_string())
+                    .collect();
+                files.dedup();
+                Err(if files.is_empty() {
+                    format!("{} did not load", self.lang_file.display())
+                } else {
+                    format!("{} error(s) above in {}", blocking.len(), files.join(", "))
+                })
+            }
+        }
     }
 }
 
@@ -758,7 +768,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// `qr/*.svg` and a README with the command. For a designer who wants to hand-tune one
 /// leaflet, and for the benchmark against stock typst. Returns whether anything failed.
 pub fn export_typst(s: &Settings, dir: &Path) -> Result<bool, Failure> {
-    let fonts = FontSet::load(&s.fonts).map_err(|e| Failure::Io(Diagnostic::error(&s.fonts, e)))?;
+    let fonts = load_fonts(s)?;
     let (content, diags) = load_and_check(s, Some(&fonts))?;
     let jobs = plan(&content, s)?;
     let engine = Engine::new(fonts, &s.templates);
@@ -766,22 +776,23 @@ pub fn export_typst(s: &Settings, dir: &Path) -> Result<bool, Failure> {
     let io = |path: &Path, e: io::Error| {
         Failure::Io(Diagnostic::error(path, format!("cannot write: {e}")))
     };
-    let mut failed = false;
-    for d in diags
+    let relevant: Vec<&Diagnostic> = diags
         .iter()
         .filter(|d| jobs.iter().any(|j| j.depends_on(&d.path)))
-    {
+        .collect();
+    let mut failed = false;
+    for d in &relevant {
         eprintln!("{}", d.render(s.style));
         failed |= d.is_error();
     }
     for job in &jobs {
-        let Some((topic, lang)) = job.ready else {
-            eprintln!(
-                "error: {}: not exported, its content did not load",
-                job.name()
-            );
-            failed = true;
-            continue;
+        let (topic, lang) = match job.ready_unless_blocked(&relevant) {
+            Ok(ready) => ready,
+            Err(why) => {
+                eprintln!("error: {}: not exported, {why}", job.name());
+                failed = true;
+                continue;
+            }
         };
         let rendered = match render_one(&engine, topic, &job.template, lang, s.allow_missing) {
             Ok(r) => r,

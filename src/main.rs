@@ -13,7 +13,6 @@ use leafpress::cli::{
 use leafpress::content::values::Date;
 use leafpress::content::{self, Content};
 use leafpress::diag::{Diagnostic, Style};
-use leafpress::fonts::FontSet;
 use leafpress::status::{self, BlockState};
 use leafpress::{Failure, exit};
 
@@ -142,7 +141,7 @@ fn check(a: &CheckArgs, style: Style) -> Result<u8, Failure> {
         max_fact_age_months: a.age.months,
         ..settings(&a.paths, today, style)
     };
-    let fonts = FontSet::load(&s.fonts).map_err(|e| Failure::Io(Diagnostic::error(&s.fonts, e)))?;
+    let fonts = batch::load_fonts(&s)?;
     let (content, mut diags) = batch::load_and_check(&s, Some(&fonts))?;
     // Lay out every leaflet too: template errors and overflow are found only that way.
     if !diags.iter().any(Diagnostic::is_error) {

@@ -1086,3 +1086,32 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf_on_a_broken_save() {
     assert!(status.success(), "{status:?}");
     until("the goodbye", &|l| l.contains("watch: stopped"));
 }
+
+#[test]
+fn export_typst_refuses_a_leaflet_whose_content_has_errors_as_build_does() {
+    let p = Project::new();
+    // an error that would not stop the layout itself (the glyph is drawn as tofu)
+    p.edit("th.toml", "ถาม", "ถาม𓀀");
+    let root = common::project();
+    let out = p.run(&[
+        "export-typst",
+        "projects",
+        "--lang",
+        "th",
+        "--message-format",
+        "short",
+        "--fonts",
+        root.join("fonts").to_str().unwrap(),
+        "--templates",
+        root.join("templates").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).ends_with(
+            "error: mynumber-health-insurance-faq-th: not exported, 1 error(s) above in content/mynumber-health-insurance/th.toml\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!p.path("projects/mynumber-health-insurance-faq-th").exists());
+}
