@@ -325,19 +325,11 @@ impl Job<'_> {
 }
 
 /// Whether a diagnostic is about one content file of a topic (rather than the run as a
-/// whole: a template, the content folder).
+/// whole: a template, the content folder): a file in a topic's folder, present or missing.
 fn is_content_file(content: &Content, d: &Diagnostic) -> bool {
-    let topics = content
-        .topics
-        .iter()
-        .map(|t| (&t.facts_path, &t.lang_files));
-    let mut all = topics.chain(
-        content
-            .unloaded
-            .iter()
-            .map(|u| (&u.facts_path, &u.lang_files)),
-    );
-    all.any(|(facts, langs)| *facts == d.path || langs.values().any(|p| *p == d.path))
+    let topics = content.topics.iter().map(|t| &t.facts_path);
+    let mut all = topics.chain(content.unloaded.iter().map(|u| &u.facts_path));
+    all.any(|facts| facts.parent().is_some_and(|dir| d.path.starts_with(dir)))
 }
 
 /// The jobs of a run: (topic, template, language) for every language file present, sorted,
@@ -352,14 +344,23 @@ pub fn plan<'a>(content: &'a Content, s: &Settings) -> Result<Vec<Job<'a>>, Fail
     };
     let mut jobs = Vec::new();
     for topic in &content.topics {
-        let source = topic.lang_files.get(&topic.facts.source_language);
+        let source_tag = &topic.facts.source_language;
+        let source = topic.lang_files.get(source_tag);
         for template in &topic.facts.templates {
+            // A template whose text is kept apart also reads `<template>/<tag>.toml`, and
+            // the source language's (whether or not they exist: a missing one is an error).
+            let part = |tag: &str| {
+                let dir = topic.dir.join(template);
+                dir.is_dir().then(|| dir.join(format!("{tag}.toml")))
+            };
             for (tag, file) in &topic.lang_files {
                 if !wanted(template, tag) {
                     continue;
                 }
                 let mut inputs = vec![file.clone(), topic.facts_path.clone()];
                 inputs.extend(source.cloned());
+                inputs.extend(part(tag));
+                inputs.extend(part(source_tag));
                 jobs.push(Job {
                     topic_id: topic.id.clone(),
                     template: template.clone(),
@@ -375,12 +376,14 @@ pub fn plan<'a>(content: &'a Content, s: &Settings) -> Result<Vec<Job<'a>>, Fail
         for template in &all_templates {
             for (tag, file) in &u.lang_files {
                 if wanted(template, tag) {
+                    let mut inputs = vec![file.clone(), u.facts_path.clone()];
+                    inputs.extend(u.part_files.get(&(template.clone(), tag.clone())).cloned());
                     jobs.push(Job {
                         topic_id: u.id.clone(),
                         template: template.clone(),
                         tag: tag.clone(),
                         lang_file: file.clone(),
-                        inputs: vec![file.clone(), u.facts_path.clone()],
+                        inputs,
                         ready: None,
                     });
                 }

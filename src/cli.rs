@@ -176,6 +176,9 @@ pub struct StatusArgs {
     /// Exit 1 if any block is outdated.
     #[arg(long)]
     pub fail_outdated: bool,
+    /// Only this template's leaflets (repeatable; default: every template).
+    #[arg(long = "template", value_name = "NAME")]
+    pub templates: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +191,9 @@ pub struct StampArgs {
     /// Stamp only this block (repeatable; default: every block that is fully translated).
     #[arg(long = "block", value_name = "NAME")]
     pub blocks: Vec<String>,
+    /// Stamp only the blocks this template prints (repeatable).
+    #[arg(long = "template", value_name = "NAME")]
+    pub templates: Vec<String>,
 }
 
 #[cfg(test)]

@@ -68,14 +68,14 @@ pub fn build(
     let mut errors = Vec::new();
     let mut fallbacks = Vec::new();
     let mut blocks = Map::new();
-    for (name, src_block) in &source.blocks {
+    for (name, src_block) in source.blocks.iter().filter(|(n, _)| topic.prints(template, n)) {
         let (block, labels, fallback): (&Block, &LangLabels, bool) = match lang.blocks.get(name) {
             Some(b) if src_block.fields.keys().all(|k| b.fields.contains_key(k)) => {
                 (b, &own, false)
             }
             _ if allow_missing || lang.tag == source.tag => (src_block, &src, true),
             _ => {
-                errors.push(Diagnostic::error(&lang.path, format!("block [{name}] is not (fully) translated"))
+                errors.push(Diagnostic::error(lang.file_for(name).0, format!("block [{name}] is not (fully) translated"))
                     .with_hint("translate it, or build with --allow-missing to print the source text, marked"));
                 continue;
             }
@@ -91,11 +91,11 @@ pub fn build(
                 Field::List(items) if name == LABELS => {
                     json!(items.iter().map(|i| i.get_ref()).collect::<Vec<_>>())
                 }
-                Field::Text(s) => runs(s, topic, labels, &lang.path, &mut errors),
+                Field::Text(s) => runs(s, topic, labels, lang.file_for(name).0, &mut errors),
                 Field::List(items) => Value::Array(
                     items
                         .iter()
-                        .map(|i| runs(i.get_ref(), topic, labels, &lang.path, &mut errors))
+                        .map(|i| runs(i.get_ref(), topic, labels, lang.file_for(name).0, &mut errors))
                         .collect(),
                 ),
             };
@@ -182,6 +182,9 @@ pub fn build(
         "urls": urls,
         "phones": facts.phones.iter().map(|(id, p)| (id.clone(), json!({"number": p.number, "toll-free": p.toll_free}))).collect::<Map<_, _>>(),
         "emails": facts.emails,
+        // Japanese terms and the card reader's screen texts, for the screens a template draws.
+        "terms": facts.terms,
+        "language-name": lang.name,
     });
     Ok(Leaflet {
         topic: topic.id.clone(),

@@ -169,13 +169,14 @@ fn status(a: &StatusArgs, style: Style) -> Result<u8, Failure> {
     let mut failed =
         !content.diagnostics.is_empty() && content.diagnostics.iter().any(Diagnostic::is_error);
     for topic in &content.topics {
-        let rows = status::topic_status(topic);
+        let rows = status::topic_status(topic, &a.templates);
         print!("{}", status::table(topic, &rows));
         for r in &rows {
             if a.fail_under.is_some_and(|min| r.percent_current() < min) {
                 eprintln!(
-                    "error: {} is {:.0}% current, under --fail-under {}",
+                    "error: {} ({}) is {:.0}% current, under --fail-under {}",
                     r.tag,
+                    r.template,
                     r.percent_current(),
                     a.fail_under.unwrap_or_default()
                 );
@@ -183,8 +184,9 @@ fn status(a: &StatusArgs, style: Style) -> Result<u8, Failure> {
             }
             if a.fail_outdated && r.count(BlockState::Outdated) > 0 {
                 eprintln!(
-                    "error: {} has {} outdated block(s)",
+                    "error: {} ({}) has {} outdated block(s)",
                     r.tag,
+                    r.template,
                     r.count(BlockState::Outdated)
                 );
                 failed = true;
@@ -212,19 +214,32 @@ fn stamp(a: &StampArgs, style: Style) -> Result<u8, Failure> {
             .blocks
             .keys()
             .filter(|n| a.blocks.is_empty() || a.blocks.contains(n))
+            .filter(|n| a.templates.is_empty() || a.templates.iter().any(|t| topic.prints(t, n)))
             .filter(|n| status::block_state(lang, source, n) != BlockState::Missing)
             .cloned()
             .collect();
-        let text = status::stamp(&lang.text, lang, source, &names);
-        batch::write_atomic(&lang.path, text.as_bytes()).map_err(|e| {
-            Failure::Io(Diagnostic::error(&lang.path, format!("cannot write: {e}")))
-        })?;
-        println!(
-            "{}: stamped {} block(s) as translated from the current {} text",
-            lang.path.display(),
-            names.len(),
-            source.tag
-        );
+        // Each block is stamped in the file it is written in (the language file, or its
+        // template's file).
+        for (path, text) in lang.files() {
+            let here: Vec<String> = names
+                .iter()
+                .filter(|n| lang.file_for(n).0 == path)
+                .cloned()
+                .collect();
+            if here.is_empty() {
+                continue;
+            }
+            let stamped = status::stamp(text, lang, source, &here);
+            batch::write_atomic(path, stamped.as_bytes()).map_err(|e| {
+                Failure::Io(Diagnostic::error(path, format!("cannot write: {e}")))
+            })?;
+            println!(
+                "{}: stamped {} block(s) as translated from the current {} text",
+                path.display(),
+                here.len(),
+                source.tag
+            );
+        }
     }
     if !found {
         return Err(Failure::Usage(format!(

@@ -38,9 +38,10 @@ pub enum BlockState {
     Missing,
 }
 
-/// One language's counts.
+/// One language's counts, for one template's leaflet (its own blocks and the shared ones).
 #[derive(Debug, Clone)]
 pub struct LangStatus {
+    pub template: String,
     pub tag: String,
     pub translation: Translation,
     pub blocks: Vec<(String, BlockState)>,
@@ -74,38 +75,58 @@ pub fn block_state(lang: &Lang, source: &Lang, name: &str) -> BlockState {
     }
 }
 
-/// The status of every language of a topic (the source language first).
-pub fn topic_status(topic: &Topic) -> Vec<LangStatus> {
+/// The status of every language of a topic, template by template (the source language first),
+/// for the templates `wanted` (all when empty).
+pub fn topic_status(topic: &Topic, wanted: &[String]) -> Vec<LangStatus> {
     let Some(source) = topic.source() else {
         return Vec::new();
     };
     let mut langs: Vec<&Lang> = topic.langs.values().collect();
     langs.sort_by_key(|l| (l.tag != source.tag, l.tag.clone()));
-    langs
-        .into_iter()
-        .map(|lang| LangStatus {
-            tag: lang.tag.clone(),
-            translation: lang.translation,
-            blocks: source
-                .blocks
-                .keys()
-                .map(|name| (name.clone(), block_state(lang, source, name)))
-                .collect(),
+    let templates = topic
+        .facts
+        .templates
+        .iter()
+        .filter(|t| wanted.is_empty() || wanted.contains(t));
+    templates
+        .flat_map(|template| {
+            langs.iter().map(move |lang| LangStatus {
+                template: template.clone(),
+                tag: lang.tag.clone(),
+                translation: lang.translation,
+                blocks: source
+                    .blocks
+                    .keys()
+                    .filter(|name| topic.prints(template, name))
+                    .map(|name| (name.clone(), block_state(lang, source, name)))
+                    .collect(),
+            })
         })
         .collect()
 }
 
-/// The status table as printed by `leafpress status`.
+/// The status table as printed by `leafpress status`: one section per template.
 pub fn table(topic: &Topic, rows: &[LangStatus]) -> String {
     let mut out = String::new();
     let source = topic.source().map_or("?", |s| s.tag.as_str());
-    let _ = writeln!(out, "{} (source language: {source})", topic.id);
-    let _ = writeln!(
-        out,
-        "{:<9} {:>10} {:>8} {:>9}  {:>7}  status",
-        "language", "translated", "missing", "outdated", "current"
-    );
+    let mut template = None;
     for r in rows {
+        if template != Some(&r.template) {
+            template = Some(&r.template);
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            let _ = writeln!(
+                out,
+                "{} · {} (source language: {source})",
+                topic.id, r.template
+            );
+            let _ = writeln!(
+                out,
+                "{:<9} {:>10} {:>8} {:>9}  {:>7}  status",
+                "language", "translated", "missing", "outdated", "current"
+            );
+        }
         let translated = r.blocks.len() - r.count(BlockState::Missing);
         let _ = writeln!(
             out,

@@ -27,6 +27,8 @@ pub struct Facts {
     pub closures: BTreeMap<String, (MonthDay, MonthDay)>,
     pub hotlines: Vec<Hotline>,
     pub terms: BTreeMap<String, String>,
+    /// Numbers printed in a text (`{num:ID}`): shares, ages, periods, digit counts.
+    pub numbers: BTreeMap<String, u64>,
     /// Facts that exist but are malformed (`kind:id`): their own error is reported once,
     /// and references to them are not reported again as unknown.
     pub invalid: std::collections::BTreeSet<String>,
@@ -126,6 +128,8 @@ struct FactsFile {
     hotlines: Vec<HotlineFact>,
     #[serde(default)]
     terms: BTreeMap<String, TermFact>,
+    #[serde(default)]
+    numbers: BTreeMap<String, NumberFact>,
 }
 
 #[derive(Deserialize)]
@@ -210,6 +214,7 @@ fact!(ClosureFact {
     to: Spanned<String>,
 });
 fact!(TermFact { term: Spanned<String> });
+fact!(NumberFact { value: u64 });
 fact!(HotlineFact {
     id: Spanned<String>,
     phone: Option<Spanned<String>>,
@@ -404,6 +409,9 @@ impl Validator<'_> {
             }
             facts.terms.insert(id.clone(), term.get_ref().clone());
         }
+        for (id, n) in &file.numbers {
+            facts.numbers.insert(id.clone(), n.value);
+        }
         let mut seen = BTreeMap::new();
         for h in &file.hotlines {
             if let Some(hotline) = self.hotline(h, &file, &mut seen) {
@@ -418,6 +426,7 @@ impl Validator<'_> {
             .chain(sourced("hours", &file.hours))
             .chain(sourced("closed", &file.closures))
             .chain(sourced("ja", &file.terms))
+            .chain(sourced("num", &file.numbers))
             .chain(
                 file.hotlines
                     .iter()

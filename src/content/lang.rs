@@ -1,4 +1,6 @@
-//! Loading a language file (`<tag>.toml`): `[meta]` and the blocks of translated text.
+//! Loading a language file (`<tag>.toml`): `[meta]` and the blocks of translated text, and
+//! the language's template files (`<template>/<tag>.toml`: the blocks of one template whose
+//! text the topic keeps apart, so that a translator opens one file for one leaflet).
 //!
 //! Blocks are read generically (a block is a table of strings and lists of strings) and then
 //! checked against the source language's file, which defines which blocks and fields exist.
@@ -29,7 +31,44 @@ pub struct Lang {
     pub name: String,
     pub edition: Option<Date>,
     pub translation: Translation,
+    /// Every block, from the language file and its template files.
     pub blocks: BTreeMap<String, Block>,
+    /// By template: the file that holds that template's blocks (`guide/<tag>.toml`), for the
+    /// templates whose text the topic keeps apart. The file may be missing (text empty).
+    pub parts: BTreeMap<String, Part>,
+}
+
+/// A template's file of a language.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub path: PathBuf,
+    /// The file's text ("" when it is missing or did not load).
+    pub text: String,
+}
+
+impl Lang {
+    /// The template file that holds block `name`, if the block is a template's
+    /// (`guide-…`) and the topic keeps that template's text apart.
+    pub fn part_of(&self, name: &str) -> Option<&Part> {
+        self.parts
+            .iter()
+            .find(|(t, _)| name.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('-')))
+            .map(|(_, p)| p)
+    }
+
+    /// The file (path and text) where block `name` is written, or belongs.
+    pub fn file_for(&self, name: &str) -> (&Path, &str) {
+        match self.part_of(name) {
+            Some(p) => (&p.path, &p.text),
+            None => (&self.path, &self.text),
+        }
+    }
+
+    /// Every file of the language: the language file, then its template files.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &str)> {
+        std::iter::once((self.path.as_path(), self.text.as_str()))
+            .chain(self.parts.values().map(|p| (p.path.as_path(), p.text.as_str())))
+    }
 }
 
 /// How far a language's text can be trusted.
@@ -151,23 +190,12 @@ const NOT_BLOCKS: [&str; 3] = ["meta", "labels", "language-names"];
 
 const META_KEYS: [&str; 4] = ["language", "name", "edition", "translation"];
 
-/// Parses a language file. `tag` is the file's stem, which must match `meta.language`.
-pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic>) {
-    let raw: RawFile = match toml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => return (None, vec![super::toml_error(path, text, &e)]),
-    };
+/// The tables of a language or template file, with errors for keys outside any table.
+type Tables = BTreeMap<String, Spanned<BTreeMap<String, Spanned<Field>>>>;
+
+fn tables(path: &Path, text: &str, example: &str) -> Result<(Tables, Vec<Diagnostic>), Diagnostic> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| super::toml_error(path, text, &e))?;
     let mut diags = Vec::new();
-    let err = |span: Range<usize>, msg: String| Diagnostic::error(path, msg).at(text, span);
-    let mut lang = Lang {
-        tag: tag.to_owned(),
-        path: path.to_path_buf(),
-        text: text.to_owned(),
-        name: String::new(),
-        edition: None,
-        translation: Translation::Draft,
-        blocks: BTreeMap::new(),
-    };
     // Keys outside any table: name them, and the block they were probably meant for.
     let (tables, strays): (Vec<_>, Vec<_>) = raw
         .into_iter()
@@ -180,16 +208,17 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
     let example = names
         .iter()
         .find(|(n, _)| !NOT_BLOCKS.contains(n))
-        .map_or("faq-lead", |(n, _)| n);
+        .map_or(example, |(n, _)| n);
     for (key, _) in &strays {
         let key_name = key.get_ref();
         let closest = crate::diag::closest(key_name, names.iter().map(|(n, _)| *n));
-        let mut d = err(
-            key.span(),
+        let mut d = Diagnostic::error(
+            path,
             format!(
                 "stray key `{key_name}` outside any table: a language file holds block tables such as [{example}], and every text belongs in one"
             ),
-        );
+        )
+        .at(text, key.span());
         if let Some((_, name)) = closest {
             d = d.with_hint(if name == key_name {
                 format!("[{name}] is a table: write [{name}] on a line of its own, and its keys below it")
@@ -199,7 +228,7 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
         }
         diags.push(d);
     }
-    let mut raw: BTreeMap<String, Spanned<BTreeMap<String, Spanned<Field>>>> = tables
+    let tables = tables
         .into_iter()
         .filter_map(|(k, v)| {
             let span = v.span();
@@ -209,6 +238,26 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
             }
         })
         .collect();
+    Ok((tables, diags))
+}
+
+/// Parses a language file. `tag` is the file's stem, which must match `meta.language`.
+pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic>) {
+    let (mut raw, mut diags) = match tables(path, text, "faq-lead") {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let err = |span: Range<usize>, msg: String| Diagnostic::error(path, msg).at(text, span);
+    let mut lang = Lang {
+        tag: tag.to_owned(),
+        path: path.to_path_buf(),
+        text: text.to_owned(),
+        name: String::new(),
+        edition: None,
+        translation: Translation::Draft,
+        blocks: BTreeMap::new(),
+        parts: BTreeMap::new(),
+    };
     match raw.remove("meta") {
         None => diags.push(
             Diagnostic::error(path, "missing table [meta]")
@@ -275,6 +324,19 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
             }
         }
     }
+    let blocks = blocks(path, text, raw, &mut diags);
+    lang.blocks = blocks;
+    (Some(lang), diags)
+}
+
+/// The block tables of a file, with their bookkeeping keys taken apart.
+fn blocks(
+    path: &Path,
+    text: &str,
+    raw: Tables,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Block> {
+    let mut out = BTreeMap::new();
     for (name, table) in raw {
         let span = table.span();
         let mut fields = table.into_inner();
@@ -282,15 +344,18 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
             Some(v) => match v.get_ref() {
                 Field::Text(s) => Some(Spanned::new(v.span(), s.clone())),
                 Field::List(_) => {
-                    diags.push(err(v.span(), format!("`{name}.{key}` must be a string")));
+                    diags.push(
+                        Diagnostic::error(path, format!("`{name}.{key}` must be a string"))
+                            .at(text, v.span()),
+                    );
                     None
                 }
             },
             None => None,
         };
-        let translated_from = bookkeeping(TRANSLATED_FROM, &mut diags);
-        let until = bookkeeping(UNTIL, &mut diags);
-        lang.blocks.insert(
+        let translated_from = bookkeeping(TRANSLATED_FROM, diags);
+        let until = bookkeeping(UNTIL, diags);
+        out.insert(
             name,
             Block {
                 span,
@@ -300,5 +365,40 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
             },
         );
     }
-    (Some(lang), diags)
+    out
+}
+
+/// Parses a template file of a language (`<template>/<tag>.toml`): blocks of that template
+/// only, all named `<template>-…`; [meta], [labels] and the other shared blocks stay in the
+/// language file.
+pub fn load_part(
+    path: &Path,
+    text: &str,
+    template: &str,
+) -> (Option<BTreeMap<String, Block>>, Vec<Diagnostic>) {
+    let example = format!("{template}-header");
+    let (raw, mut diags) = match tables(path, text, &example) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut blocks = blocks(path, text, raw, &mut diags);
+    blocks.retain(|name, block| {
+        let own = name
+            .strip_prefix(template)
+            .is_some_and(|r| r.starts_with('-'));
+        if !own {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!("[{name}] does not belong in a file of the `{template}` template"),
+                )
+                .at(text, block.span.clone())
+                .with_hint(format!(
+                    "this file holds only [{template}-…] blocks; [meta], [labels] and the text that every template shares are in the language file beside facts.toml"
+                )),
+            );
+        }
+        own
+    });
+    (Some(blocks), diags)
 }

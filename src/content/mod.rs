@@ -1,5 +1,7 @@
-//! Content stage: reads a content folder (one sub-folder per topic, each with `facts.toml`
-//! and one `<lang>.toml` per language), validates it, and gives the model later stages use.
+//! Content stage: reads a content folder (one sub-folder per topic, each with `facts.toml`,
+//! one `<lang>.toml` per language, and for a template whose text is kept apart a folder
+//! `<template>/` with one `<lang>.toml` per language), validates it, and gives the model later
+//! stages use.
 //!
 //! Every problem found is returned as a [`Diagnostic`] with file, line and column; loading
 //! goes on after a problem so that one run reports all of them.
@@ -36,12 +38,29 @@ pub struct Topic {
     /// By language tag: every language file present, also those that could not be read
     /// or parsed (their errors are reported), so that a run plans their leaflets too.
     pub lang_files: BTreeMap<String, PathBuf>,
+    /// By (template, language tag): every template file present (`guide/ja.toml`).
+    pub part_files: BTreeMap<(String, String), PathBuf>,
 }
 
 impl Topic {
     /// The language every other language is translated from.
     pub fn source(&self) -> Option<&Lang> {
         self.langs.get(&self.facts.source_language)
+    }
+
+    /// The template a block is the text of (`guide-consent` → `guide`), or `None` for a block
+    /// every template shares ([labels], [language-names], [hotline-…]).
+    pub fn template_of<'a>(&'a self, block: &str) -> Option<&'a str> {
+        self.facts
+            .templates
+            .iter()
+            .map(String::as_str)
+            .find(|t| block.strip_prefix(t).is_some_and(|r| r.starts_with('-')))
+    }
+
+    /// Whether `template`'s leaflet prints block `name`: its own blocks and the shared ones.
+    pub fn prints(&self, template: &str, name: &str) -> bool {
+        self.template_of(name).is_none_or(|t| t == template)
     }
 }
 
@@ -62,6 +81,8 @@ pub struct Unloaded {
     pub facts_path: PathBuf,
     /// By language tag: the language files present.
     pub lang_files: BTreeMap<String, PathBuf>,
+    /// By (template, language tag): the template files present.
+    pub part_files: BTreeMap<(String, String), PathBuf>,
 }
 
 impl Content {
@@ -119,14 +140,17 @@ fn load_topic(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // Every `<tag>.toml` beside facts.toml is a language, whether or not it parses.
-    let mut lang_files = BTreeMap::new();
+    // Every `<tag>.toml` beside facts.toml is a language, whether or not it parses, and
+    // every `<template>/<tag>.toml` is that language's text of a template.
+    let lang_files = toml_files(dir);
+    let mut part_files = BTreeMap::new();
     for e in fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = e.path();
-        let is_toml = path.extension().is_some_and(|e| e == "toml");
-        if is_toml && path.file_name().is_some_and(|n| n != "facts.toml") {
-            let tag = path.file_stem().unwrap_or_default().to_string_lossy();
-            lang_files.insert(tag.into_owned(), path);
+        if path.is_dir() {
+            let template = path.file_name().unwrap_or_default().to_string_lossy();
+            for (tag, file) in toml_files(&path) {
+                part_files.insert((template.clone().into_owned(), tag), file);
+            }
         }
     }
     let facts = read_text(facts_path, diags).and_then(|text| {
@@ -139,8 +163,34 @@ fn load_topic(
             id,
             facts_path: facts_path.to_path_buf(),
             lang_files,
+            part_files,
         });
     };
+    // The templates whose text is kept apart: those with a folder.
+    let part_templates: Vec<&String> = facts
+        .templates
+        .iter()
+        .filter(|t| dir.join(t).is_dir())
+        .collect();
+    for ((template, tag), path) in &part_files {
+        if !facts.templates.contains(template) {
+            diags.push(
+                Diagnostic::error(path, format!("`{template}` is not a template of this topic"))
+                    .with_hint(format!(
+                        "facts.toml [topic] templates = {:?}: add `{template}` there, or move the file",
+                        facts.templates
+                    )),
+            );
+        } else if !lang_files.contains_key(tag) {
+            diags.push(
+                Diagnostic::error(path, format!("there is no language file {tag}.toml"))
+                    .with_hint(format!(
+                        "a language's [meta] and [labels] are in {}/{tag}.toml: add it, or check the file name",
+                        dir.display()
+                    )),
+            );
+        }
+    }
     let mut langs = BTreeMap::new();
     for (tag, path) in &lang_files {
         let Some(text) = read_text(path, diags) else {
@@ -148,9 +198,48 @@ fn load_topic(
         };
         let (lang, lang_diags) = lang::load(path, &text, tag);
         diags.extend(lang_diags);
-        if let Some(lang) = lang {
-            langs.insert(tag.clone(), lang);
+        let Some(mut lang) = lang else {
+            continue;
+        };
+        // A template's block written in the language file instead of the template's file.
+        lang.blocks.retain(|name, block| {
+            let Some(template) = part_templates
+                .iter()
+                .find(|t| name.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('-')))
+            else {
+                return true;
+            };
+            diags.push(
+                Diagnostic::error(path, format!("[{name}] belongs in {template}/{tag}.toml"))
+                    .at(&text, block.span.clone())
+                    .with_hint(format!(
+                        "the `{template}` template's text is kept apart: move the block to {}",
+                        dir.join(template).join(format!("{tag}.toml")).display()
+                    )),
+            );
+            false
+        });
+        for &template in &part_templates {
+            let path = dir.join(template).join(format!("{tag}.toml"));
+            let mut part = lang::Part {
+                path: path.clone(),
+                text: String::new(),
+            };
+            let text = part_files
+                .contains_key(&(template.clone(), tag.clone()))
+                .then(|| read_text(&path, diags))
+                .flatten();
+            if let Some(text) = text {
+                let (blocks, part_diags) = lang::load_part(&path, &text, template);
+                diags.extend(part_diags);
+                for (name, block) in blocks.into_iter().flatten() {
+                    lang.blocks.insert(name, block);
+                }
+                part.text = text;
+            }
+            lang.parts.insert(template.clone(), part);
         }
+        langs.insert(tag.clone(), lang);
     }
     let topic = Topic {
         id,
@@ -160,6 +249,7 @@ fn load_topic(
         facts,
         langs,
         lang_files,
+        part_files,
     };
     if !topic.lang_files.contains_key(&topic.facts.source_language) {
         diags.push(
@@ -178,6 +268,20 @@ fn load_topic(
         );
     }
     Ok(topic)
+}
+
+/// The `<stem>.toml` files of a folder by stem (`facts.toml` excepted).
+fn toml_files(dir: &Path) -> BTreeMap<String, PathBuf> {
+    let mut files = BTreeMap::new();
+    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = e.path();
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        if is_toml && path.is_file() && path.file_name().is_some_and(|n| n != "facts.toml") {
+            let tag = path.file_stem().unwrap_or_default().to_string_lossy();
+            files.insert(tag.into_owned(), path);
+        }
+    }
+    files
 }
 
 /// Reads a content file as UTF-8 text, refusing files too large to be content.

@@ -21,8 +21,8 @@ pub enum Run {
 }
 
 /// The kinds of placeholder a content string may contain.
-pub const KINDS: [&str; 8] = [
-    "date", "phone", "url", "email", "hours", "langs", "closed", "ja",
+pub const KINDS: [&str; 9] = [
+    "date", "phone", "url", "email", "hours", "langs", "closed", "ja", "num",
 ];
 
 /// A placeholder problem: byte offset of the placeholder in the string, message, hint.
@@ -164,6 +164,13 @@ pub fn resolve(s: &str, facts: &Facts, labels: &dyn Labels) -> Result<Vec<Run>, 
                 None => errors.push(unknown(
                     "term",
                     facts.terms.keys().map(String::as_str).collect(),
+                )),
+            },
+            "num" => match facts.numbers.get(id) {
+                Some(n) => push_plain(&mut runs, &n.to_string()),
+                None => errors.push(unknown(
+                    "number",
+                    facts.numbers.keys().map(String::as_str).collect(),
                 )),
             },
             _ => errors.push(TextError {

@@ -218,10 +218,11 @@ fn check_string(
     span: Range<usize>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let (path, file) = lang.file_for(block);
     if s.trim().is_empty() {
         diags.push(
-            Diagnostic::error(&lang.path, format!("empty text in [{block}]"))
-                .at(&lang.text, span)
+            Diagnostic::error(path, format!("empty text in [{block}]"))
+                .at(file, span)
                 .with_hint("write the text, or delete the key to mark it as not yet translated"),
         );
         return;
@@ -229,8 +230,8 @@ fn check_string(
     let chars = s.chars().count();
     if chars > MAX_TEXT_CHARS {
         diags.push(
-            Diagnostic::error(&lang.path, format!("text in [{block}] is {chars} characters long; a leaflet text is limited to {MAX_TEXT_CHARS}"))
-                .at(&lang.text, span)
+            Diagnostic::error(path, format!("text in [{block}] is {chars} characters long; a leaflet text is limited to {MAX_TEXT_CHARS}"))
+                .at(file, span)
                 .with_hint("a leaflet has two pages: shorten the text or split it"),
         );
         return;
@@ -240,8 +241,8 @@ fn check_string(
     }
     if let Err(errors) = text::resolve(s, &topic.facts, labels) {
         for e in errors {
-            let at = locate(&lang.text, &span, s, &e);
-            let mut d = Diagnostic::error(&lang.path, e.message).at(&lang.text, at..at);
+            let at = locate(file, &span, s, &e);
+            let mut d = Diagnostic::error(path, e.message).at(file, at..at);
             if let Some(h) = e.hint {
                 d = d.with_hint(h);
             }
@@ -268,12 +269,13 @@ fn check_until(
     diags: &mut Vec<Diagnostic>,
 ) {
     let id = until.get_ref();
+    let (path, file) = lang.file_for(block);
     let Some(date) = topic.facts.dates.get(id) else {
         let mut d = Diagnostic::error(
-            &lang.path,
+            path,
             format!("unknown date id `{id}` in `until` of [{block}]"),
         )
-        .at(&lang.text, until.span());
+        .at(file, until.span());
         if let Some(h) = did_you_mean_hint(id, topic.facts.dates.keys().map(String::as_str)) {
             d = d.with_hint(h);
         }
@@ -286,12 +288,12 @@ fn check_until(
             opts.today
         );
         let d = if opts.strict {
-            Diagnostic::error(&lang.path, message)
+            Diagnostic::error(path, message)
         } else {
-            Diagnostic::warning(&lang.path, message)
+            Diagnostic::warning(path, message)
         };
         diags.push(
-            d.at(&lang.text, until.span())
+            d.at(file, until.span())
                 .with_hint("update or remove the statement, then the `until` key"),
         );
     }
@@ -304,14 +306,15 @@ fn compare_with_source(
     opts: &Options,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let missing = |msg: String, span: Option<Range<usize>>| {
+    let missing = |name: &str, msg: String, span: Option<Range<usize>>| {
+        let (path, file) = lang.file_for(name);
         let d = if opts.allow_missing {
-            Diagnostic::warning(&lang.path, msg)
+            Diagnostic::warning(path, msg)
         } else {
-            Diagnostic::error(&lang.path, msg)
+            Diagnostic::error(path, msg)
         };
         let d = match span {
-            Some(s) => d.at(&lang.text, s),
+            Some(s) => d.at(file, s),
             None => d,
         };
         d.with_hint(if opts.allow_missing {
@@ -322,19 +325,21 @@ fn compare_with_source(
         } else {
             format!(
                 "translate it from {}, or build with --allow-missing to show the {} text, marked",
-                source.path.display(),
+                source.file_for(name).0.display(),
                 source.tag
             )
         })
     };
     for (name, src_block) in &source.blocks {
+        let (path, file) = lang.file_for(name);
         let Some(block) = lang.blocks.get(name) else {
-            diags.push(missing(format!("block [{name}] is not translated"), None));
+            diags.push(missing(name, format!("block [{name}] is not translated"), None));
             continue;
         };
         for (key, src_field) in &src_block.fields {
             let Some(field) = block.fields.get(key) else {
                 diags.push(missing(
+                    name,
                     format!("`{name}.{key}` is not translated"),
                     Some(block.span.clone()),
                 ));
@@ -346,7 +351,7 @@ fn compare_with_source(
                     if a.len() != b.len() && !(name == LABELS && key == "months") {
                         diags.push(
                             Diagnostic::error(
-                                &lang.path,
+                                path,
                                 format!(
                                     "`{name}.{key}` has {} items, {} has {}",
                                     b.len(),
@@ -354,14 +359,14 @@ fn compare_with_source(
                                     a.len()
                                 ),
                             )
-                            .at(&lang.text, field.span())
+                            .at(file, field.span())
                             .with_hint("keep one item per item of the source list"),
                         );
                     }
                 }
                 (a, b) => diags.push(
                     Diagnostic::error(
-                        &lang.path,
+                        path,
                         format!(
                             "`{name}.{key}` is {}, expected {} as in {}",
                             b.kind(),
@@ -369,7 +374,7 @@ fn compare_with_source(
                             source.tag
                         ),
                     )
-                    .at(&lang.text, field.span()),
+                    .at(file, field.span()),
                 ),
             }
         }
@@ -378,9 +383,8 @@ fn compare_with_source(
             // counter page shows them in the staff's language.
             let names_a_language = name == LANGUAGE_NAMES && topic.lang_files.contains_key(key);
             if !src_block.fields.contains_key(key) && !names_a_language {
-                let mut d =
-                    Diagnostic::error(&lang.path, format!("unknown key `{key}` in [{name}]"))
-                        .at(&lang.text, field.span());
+                let mut d = Diagnostic::error(path, format!("unknown key `{key}` in [{name}]"))
+                    .at(file, field.span());
                 if let Some(h) = did_you_mean_hint(key, src_block.fields.keys().map(String::as_str))
                 {
                     d = d.with_hint(h);
@@ -391,8 +395,9 @@ fn compare_with_source(
     }
     for (name, block) in &lang.blocks {
         if !source.blocks.contains_key(name) {
-            let mut d = Diagnostic::error(&lang.path, format!("unknown block [{name}]"))
-                .at(&lang.text, block.span.clone());
+            let (path, file) = lang.file_for(name);
+            let mut d = Diagnostic::error(path, format!("unknown block [{name}]"))
+                .at(file, block.span.clone());
             if let Some(h) = did_you_mean_hint(name, source.blocks.keys().map(String::as_str)) {
                 d = d.with_hint(h);
             }
@@ -459,10 +464,11 @@ fn used_facts<'a>(topic: &'a Topic, templates_text: &str) -> BTreeSet<(&'static 
         }
         used.insert(("hotline", &h.id));
     }
-    // Templates get phones, URLs and e-mails as data (`d.phones.at("hiecc")`); every other
-    // fact reaches them only resolved inside a text.
+    // Templates get phones, URLs, e-mails and Japanese terms (the screen texts) as data
+    // (`d.phones.at("hiecc")`, `d.terms.at("screen-pin")`); every other fact reaches them
+    // only resolved inside a text.
     let in_template = |id: &str| templates_text.contains(&format!("\"{id}\""));
-    let template_kinds = ["phone", "url", "email"];
+    let template_kinds = ["phone", "url", "email", "ja"];
     for (kind, _, ids) in fact_tables(f) {
         if !template_kinds.contains(&kind) {
             continue;
@@ -477,7 +483,7 @@ fn used_facts<'a>(topic: &'a Topic, templates_text: &str) -> BTreeSet<(&'static 
 }
 
 /// Every table of facts: (placeholder kind, table name in facts.toml, ids).
-fn fact_tables(f: &super::Facts) -> [(&'static str, &'static str, Vec<&String>); 8] {
+fn fact_tables(f: &super::Facts) -> [(&'static str, &'static str, Vec<&String>); 9] {
     [
         ("date", "dates", f.dates.keys().collect()),
         ("phone", "phones", f.phones.keys().collect()),
@@ -491,6 +497,7 @@ fn fact_tables(f: &super::Facts) -> [(&'static str, &'static str, Vec<&String>);
         ),
         ("closed", "closures", f.closures.keys().collect()),
         ("ja", "terms", f.terms.keys().collect()),
+        ("num", "numbers", f.numbers.keys().collect()),
     ]
 }
 
@@ -566,6 +573,7 @@ fn fact_key<'a>(f: &'a super::Facts, kind: &str, id: &str) -> Option<&'a str> {
         "langs" => f.language_groups.get_key_value(id).map(|(k, _)| k),
         "closed" => f.closures.get_key_value(id).map(|(k, _)| k),
         "ja" => f.terms.get_key_value(id).map(|(k, _)| k),
+        "num" => f.numbers.get_key_value(id).map(|(k, _)| k),
         _ => None,
     };
     k.map(String::as_str)
