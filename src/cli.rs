@@ -178,7 +178,7 @@ pub struct StatusArgs {
     pub fail_outdated: bool,
     /// Only this template's leaflets (repeatable; default: every template).
     #[arg(long = "template", value_name = "NAME")]
-    pub templates: Vec<String>,
+    pub template_names: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -193,7 +193,7 @@ pub struct StampArgs {
     pub blocks: Vec<String>,
     /// Stamp only the blocks this template prints (repeatable).
     #[arg(long = "template", value_name = "NAME")]
-    pub templates: Vec<String>,
+    pub template_names: Vec<String>,
 }
 
 #[cfg(test)]

@@ -68,7 +68,11 @@ pub fn build(
     let mut errors = Vec::new();
     let mut fallbacks = Vec::new();
     let mut blocks = Map::new();
-    for (name, src_block) in source.blocks.iter().filter(|(n, _)| topic.prints(template, n)) {
+    for (name, src_block) in source
+        .blocks
+        .iter()
+        .filter(|(n, _)| topic.prints(template, n))
+    {
         let (block, labels, fallback): (&Block, &LangLabels, bool) = match lang.blocks.get(name) {
             Some(b) if src_block.fields.keys().all(|k| b.fields.contains_key(k)) => {
                 (b, &own, false)
@@ -95,7 +99,15 @@ pub fn build(
                 Field::List(items) => Value::Array(
                     items
                         .iter()
-                        .map(|i| runs(i.get_ref(), topic, labels, lang.file_for(name).0, &mut errors))
+                        .map(|i| {
+                            runs(
+                                i.get_ref(),
+                                topic,
+                                labels,
+                                lang.file_for(name).0,
+                                &mut errors,
+                            )
+                        })
                         .collect(),
                 ),
             };

@@ -169,7 +169,7 @@ fn status(a: &StatusArgs, style: Style) -> Result<u8, Failure> {
     let mut failed =
         !content.diagnostics.is_empty() && content.diagnostics.iter().any(Diagnostic::is_error);
     for topic in &content.topics {
-        let rows = status::topic_status(topic, &a.templates);
+        let rows = status::topic_status(topic, &a.template_names);
         print!("{}", status::table(topic, &rows));
         for r in &rows {
             if a.fail_under.is_some_and(|min| r.percent_current() < min) {
@@ -214,7 +214,9 @@ fn stamp(a: &StampArgs, style: Style) -> Result<u8, Failure> {
             .blocks
             .keys()
             .filter(|n| a.blocks.is_empty() || a.blocks.contains(n))
-            .filter(|n| a.templates.is_empty() || a.templates.iter().any(|t| topic.prints(t, n)))
+            .filter(|n| {
+                a.template_names.is_empty() || a.template_names.iter().any(|t| topic.prints(t, n))
+            })
             .filter(|n| status::block_state(lang, source, n) != BlockState::Missing)
             .cloned()
             .collect();
@@ -230,9 +232,8 @@ fn stamp(a: &StampArgs, style: Style) -> Result<u8, Failure> {
                 continue;
             }
             let stamped = status::stamp(text, lang, source, &here);
-            batch::write_atomic(path, stamped.as_bytes()).map_err(|e| {
-                Failure::Io(Diagnostic::error(path, format!("cannot write: {e}")))
-            })?;
+            batch::write_atomic(path, stamped.as_bytes())
+                .map_err(|e| Failure::Io(Diagnostic::error(path, format!("cannot write: {e}"))))?;
             println!(
                 "{}: stamped {} block(s) as translated from the current {} text",
                 path.display(),

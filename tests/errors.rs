@@ -160,7 +160,7 @@ fn malformed_phone_number_is_reported_once() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:36:28: error: `0570 783 578` is not a Japanese phone number
+        "content/mynumber-health-insurance/facts.toml:39:28: error: `0570 783 578` is not a Japanese phone number
   hint: write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595",
     );
 }
@@ -175,7 +175,7 @@ fn url_that_is_not_https() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:48:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
+        "content/mynumber-health-insurance/facts.toml:66:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
   hint: write the full address, starting with https://",
     );
 }
@@ -191,7 +191,7 @@ fn hours_that_end_before_they_start() {
     let out = p.run(&["check", "--today", "2026-11-21"]);
     let text = stdout(&out);
     assert!(
-        text.starts_with("content/mynumber-health-insurance/facts.toml:62:66: error: the end `18:00` is not after the start `19:00`\n"),
+        text.starts_with("content/mynumber-health-insurance/facts.toml:81:66: error: the end `18:00` is not after the start `19:00`\n"),
         "{text}"
     );
     assert_eq!(out.status.code(), Some(1));
@@ -222,7 +222,7 @@ fn character_no_font_has() {
     assert!(!p.path("out/mynumber-health-insurance-faq-th.pdf").exists());
     assert!(p.path("out/mynumber-health-insurance-faq-en.pdf").exists());
     assert!(
-        stderr(&out).contains("1 of 15 leaflet(s) failed; 14 written"),
+        stderr(&out).contains("2 of 30 leaflet(s) failed; 28 written"),
         "{}",
         stderr(&out)
     );
@@ -296,7 +296,9 @@ fn changed_source_text_marks_translations_outdated() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("ja           17 / 17        0         1      94%  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
-    assert!(stderr(&out).contains("error: ja has 1 outdated block(s)"));
+    assert!(stderr(&out).contains("error: ja (faq) has 1 outdated block(s)"));
+    // the guide does not print that block: its rows are untouched
+    assert!(!stderr(&out).contains("(guide)"), "{}", stderr(&out));
     // stamping records the new source version
     let out = p.run(&["stamp", "--lang", "ja", "--block", "faq-did-you-know"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -483,7 +485,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:33:8: error: missing field `toll-free`",
+        "content/mynumber-health-insurance/facts.toml:36:8: error: missing field `toll-free`",
     );
 
     let p = Project::new();
@@ -494,14 +496,14 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:33:47: error: invalid type: string \"yes\", expected a boolean",
+        "content/mynumber-health-insurance/facts.toml:36:47: error: invalid type: string \"yes\", expected a boolean",
     );
 
     let p = Project::new();
     p.edit("facts.toml", "hiecc = { number = \"011-200-9595\"", "hiecc = { number = \"011-200-9595\", toll-free = false, source = \"x\" }\nhiecc = { number = \"011-200-9595\"");
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:39:1: error: duplicate key",
+        "content/mynumber-health-insurance/facts.toml:42:1: error: duplicate key",
     );
 
     let p = Project::new();
@@ -523,7 +525,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:75:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
+        "content/mynumber-health-insurance/facts.toml:94:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
     );
 
     let p = Project::new();
@@ -595,8 +597,8 @@ fn facts_that_do_not_parse_fail_every_leaflet() {
     let p = Project::new();
     p.edit(
         "facts.toml",
-        "templates = [\"faq\"]",
-        "templates = [\"faq\"",
+        "templates = [\"faq\", \"guide\"]",
+        "templates = [\"faq\", \"guide\"",
     );
     let (code, err) = build_and_check(&p, &[]);
     assert_eq!(code, Some(1));
@@ -609,7 +611,7 @@ fn facts_that_do_not_parse_fail_every_leaflet() {
         "{err}"
     );
     assert!(
-        err.ends_with("\n15 of 15 leaflet(s) failed; 0 written\n"),
+        err.ends_with("\n30 of 30 leaflet(s) failed; 0 written\n"),
         "{err}"
     );
     assert!(written(&p).is_empty());
@@ -629,7 +631,8 @@ fn a_language_file_that_is_not_utf8_fails_its_leaflet_only() {
         "content/mynumber-health-insurance/vi.toml:1:5: error: the file is not valid UTF-8
   hint: save the file as UTF-8
 error: mynumber-health-insurance-faq-vi: not built, 1 error(s) above in content/mynumber-health-insurance/vi.toml
-1 of 15 leaflet(s) failed; 14 written
+error: mynumber-health-insurance-guide-vi: not built, 1 error(s) above in content/mynumber-health-insurance/vi.toml
+2 of 30 leaflet(s) failed; 28 written
 "
     );
     assert_eq!(written(&p).len(), 14);
@@ -644,10 +647,11 @@ fn a_language_file_that_does_not_parse_fails_its_leaflet_also_when_asked_for_alo
     assert_eq!(code, Some(1));
     let expected = "content/mynumber-health-insurance/ko.toml:46:9: error: missing opening quote, expected `\"`
 error: mynumber-health-insurance-faq-ko: not built, 1 error(s) above in content/mynumber-health-insurance/ko.toml
+error: mynumber-health-insurance-guide-ko: not built, 1 error(s) above in content/mynumber-health-insurance/ko.toml
 ";
     assert_eq!(
         err,
-        format!("{expected}1 of 15 leaflet(s) failed; 14 written\n")
+        format!("{expected}2 of 30 leaflet(s) failed; 28 written\n")
     );
     assert_eq!(written(&p).len(), 14);
     // asked for alone: the parse error, never "no content for language"
@@ -663,7 +667,7 @@ error: mynumber-health-insurance-faq-ko: not built, 1 error(s) above in content/
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        format!("{expected}1 of 1 leaflet(s) failed; 0 written\n")
+        format!("{expected}2 of 2 leaflet(s) failed; 0 written\n")
     );
     // list still names it
     let list = p.run(&["list", "--message-format", "short"]);
@@ -748,7 +752,7 @@ fn a_printed_fact_older_than_the_limit_warns_then_fails_under_strict() {
         "source = \"seed 001\" }\nsystem = { open",
         "source = \"seed 001\", as-of = \"2025-07\" }\nsystem = { open",
     );
-    let expected = "content/mynumber-health-insurance/facts.toml:63:111: {}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
+    let expected = "content/mynumber-health-insurance/facts.toml:82:111: {}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
   hint: check it against its source (seed 001) and update `as-of`, or stop printing it
 ";
     let out = p.run(&["check", "--today", "2026-11-21"]);
@@ -847,7 +851,7 @@ fn files_no_leaflet_produces_are_reported_and_left_in_place() {
     let removed_preview = "out/previews/mynumber-health-insurance-faq-xx-1.png";
     fs::write(p.path(removed), "a language removed since").unwrap();
     fs::write(p.path(removed_preview), "its preview").unwrap();
-    let out = p.run(&["build", "--out", "out", "--lang", "en"]);
+    let out = p.run(&["build", "--out", "out", "--lang", "en", "--template", "faq"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
@@ -924,7 +928,8 @@ fn a_parallel_build_says_and_writes_exactly_what_a_sequential_one_does() {
             "{file} differs between --jobs 1 and --jobs 2"
         );
     }
-    assert_eq!(a.keys().filter(|f| f.ends_with(".pdf")).count(), 4);
+    // two templates of five languages, one of which fails
+    assert_eq!(a.keys().filter(|f| f.ends_with(".pdf")).count(), 8);
 }
 
 #[test]
@@ -935,6 +940,8 @@ fn export_typst_writes_a_self_contained_project_per_leaflet() {
         "projects",
         "--lang",
         "vi",
+        "--template",
+        "faq",
         "--fonts",
         common::project().join("fonts").to_str().unwrap(),
         "--templates",
@@ -987,6 +994,8 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf_on_a_broken_save() {
             "out",
             "--lang",
             "vi",
+            "--template",
+            "faq",
             "--message-format",
             "short",
         ])
@@ -1098,6 +1107,8 @@ fn export_typst_refuses_a_leaflet_whose_content_has_errors_as_build_does() {
         "projects",
         "--lang",
         "th",
+        "--template",
+        "faq",
         "--message-format",
         "short",
         "--fonts",
@@ -1114,4 +1125,73 @@ fn export_typst_refuses_a_leaflet_whose_content_has_errors_as_build_does() {
         stderr(&out)
     );
     assert!(!p.path("projects/mynumber-health-insurance-faq-th").exists());
+}
+
+// ---- a template's own files (guide/<tag>.toml) ---------------------------------------------
+
+#[test]
+fn a_broken_guide_file_fails_that_languages_guide_only() {
+    let p = Project::new();
+    p.edit("guide/vi.toml", "label = \"", "label = ");
+    let (code, err) = build_and_check(&p, &["--lang", "vi", "--lang", "en"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "content/mynumber-health-insurance/guide/vi.toml:6:9: error: missing opening quote, expected `\"`\n\
+         error: mynumber-health-insurance-guide-vi: not built, 1 error(s) above in content/mynumber-health-insurance/guide/vi.toml\n\
+         1 of 4 leaflet(s) failed; 3 written\n"
+    );
+    assert!(p.path("out/mynumber-health-insurance-faq-vi.pdf").exists());
+    assert!(
+        p.path("out/mynumber-health-insurance-guide-en.pdf")
+            .exists()
+    );
+    assert!(
+        !p.path("out/mynumber-health-insurance-guide-vi.pdf")
+            .exists()
+    );
+}
+
+#[test]
+fn guide_blocks_live_in_the_guide_file_and_are_counted_per_template() {
+    let p = Project::new();
+    // a guide block moved into the language file is refused, with where it belongs
+    let vi = fs::read_to_string(p.path(&format!("{TOPIC}/guide/vi.toml"))).unwrap();
+    let at = vi.find("[guide-call-center]").unwrap();
+    fs::write(p.path(&format!("{TOPIC}/guide/vi.toml")), &vi[..at]).unwrap();
+    let main = fs::read_to_string(p.path(&format!("{TOPIC}/vi.toml"))).unwrap();
+    fs::write(
+        p.path(&format!("{TOPIC}/vi.toml")),
+        format!("{main}\n{}", &vi[at..]),
+    )
+    .unwrap();
+    let out = p.run(&[
+        "check",
+        "--today",
+        "2026-11-21",
+        "--message-format",
+        "short",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(": error: [guide-call-center] belongs in guide/vi.toml\n  hint: the `guide` template's text is kept apart: move the block to "),
+        "{text}"
+    );
+    assert!(
+        text.contains("content/mynumber-health-insurance/guide/vi.toml: error: block [guide-call-center] is not translated\n"),
+        "{text}"
+    );
+    // status counts it missing for the guide only
+    let status = stdout(&p.run(&["status"]));
+    let guide = &status[status.find("· guide").unwrap()..];
+    let faq = &status[..status.find("· guide").unwrap()];
+    assert!(
+        guide.contains("vi           15 / 16        1         0      94%  draft\n          missing:  [guide-call-center]\n"),
+        "{status}"
+    );
+    assert!(
+        faq.contains("vi           17 / 17        0         0     100%  draft\n"),
+        "{status}"
+    );
 }

@@ -34,23 +34,31 @@ fn build_writes_every_language_as_a_two_page_a4_pdf_and_publishes_it() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".pdf"))
         .collect();
-    for tag in ["ja", "en", "zh-Hans", "ko"] {
-        assert!(
-            names.contains(&format!("mynumber-health-insurance-faq-{tag}.pdf")),
-            "{tag} missing in {names:?}"
-        );
+    for tag in languages() {
+        for template in TEMPLATES {
+            assert!(
+                names.contains(&format!("mynumber-health-insurance-{template}-{tag}.pdf")),
+                "{template}-{tag} missing in {names:?}"
+            );
+        }
     }
     assert_eq!(
         names.len(),
-        languages().len(),
-        "one PDF per language and nothing else: {names:?}"
+        languages().len() * TEMPLATES.len(),
+        "one PDF per language and template, and nothing else: {names:?}"
     );
     for w in &written {
         let bytes = fs::read(&w.path).unwrap();
         assert!(bytes.starts_with(b"%PDF-"), "{}", w.path.display());
         assert_eq!(bytes.len(), w.bytes);
+        // The FAQ is two pages; the guide at most eight, an even number (duplex).
+        let guide = w.path.to_string_lossy().contains("-guide-");
         assert!(
-            (1..=2).contains(&w.pages),
+            if guide {
+                w.pages <= 8 && w.pages.is_multiple_of(2)
+            } else {
+                (1..=2).contains(&w.pages)
+            },
             "{}: {} pages",
             w.path.display(),
             w.pages
@@ -127,9 +135,15 @@ fn manifest_and_checksums_describe_what_was_written(
             Some(leafpress::publish::sha256_hex(&bytes).as_str())
         );
         assert_eq!(l["topic"], "mynumber-health-insurance");
-        assert_eq!(l["template"], "faq");
+        let template = l["template"].as_str().unwrap();
+        assert!(TEMPLATES.contains(&template), "{file}");
         assert_eq!(l["edition"], "2026-11-21");
-        assert_eq!(l["pages"].as_u64(), Some(2), "{file}");
+        let pages = l["pages"].as_u64().unwrap();
+        if template == "faq" {
+            assert_eq!(pages, 2, "{file}");
+        } else {
+            assert!(pages <= 8 && pages.is_multiple_of(2), "{file}: {pages}");
+        }
         let tag = l["language"]["tag"].as_str().unwrap();
         assert!(file.ends_with(&format!("-{tag}.pdf")), "{file}");
         let name_ja = l["language"]["name-ja"].as_str().unwrap();
@@ -206,7 +220,15 @@ fn counter_page_lists_every_language(out: &std::path::Path) {
             }
         }
     }
-    assert_eq!(html.matches("<img ").count(), languages().len());
+    // a thumbnail per leaflet, the FAQ first in each tile
+    assert_eq!(
+        html.matches("<img ").count(),
+        languages().len() * TEMPLATES.len()
+    );
+    for t in &tiles {
+        let (faq, guide) = (t.find("-faq-").unwrap(), t.find("-guide-").unwrap());
+        assert!(faq < guide);
+    }
     assert!(!html.contains("alt=\"\""), "every thumbnail has alt text");
     // the QR codes: vector SVG, decoded from a raster
     let mut decoded = BTreeSet::new();
@@ -233,7 +255,7 @@ fn counter_page_lists_every_language(out: &std::path::Path) {
     }
     let expected: BTreeSet<String> = languages()
         .iter()
-        .map(|t| format!("{BASE_URL}mynumber-health-insurance-faq-{t}.pdf"))
+        .flat_map(|t| TEMPLATES.map(|m| format!("{BASE_URL}mynumber-health-insurance-{m}-{t}.pdf")))
         .collect();
     assert_eq!(decoded, expected);
 }
@@ -453,13 +475,14 @@ fn broken_korean_words(r: &batch::Rendered) -> Vec<String> {
 
 #[test]
 fn korean_breaks_lines_between_words_only() {
-    let r = render("ko");
-    let broken = broken_korean_words(&r);
-    assert!(
-        broken.is_empty(),
-        "Korean words broken across lines:\n{}",
-        broken.join("\n")
-    );
+    for template in TEMPLATES {
+        let broken = broken_korean_words(&render_in(template, "ko"));
+        assert!(
+            broken.is_empty(),
+            "Korean words broken across lines ({template}):\n{}",
+            broken.join("\n")
+        );
+    }
 
     // The check can fail: without the keep-words rule typst breaks between syllables.
     let topic = &content().topics[0];
@@ -561,4 +584,160 @@ fn templates_get_a_language_picker_in_each_languages_own_script() {
             "{tag} {name} in {picker:?}"
         );
     }
+}
+
+// ---- the guide (templates/guide.typ) ----------------------------------------------------------
+
+/// What every language's guide prints from the facts: the hotline numbers (the same table as
+/// the FAQ's), the card reader's screen texts in Japanese, and the Japanese official terms.
+#[test]
+fn every_guide_prints_the_hotlines_screen_texts_and_terms_from_the_facts() {
+    let facts = &content().topics[0].facts;
+    let screen_texts: Vec<&String> = facts
+        .terms
+        .iter()
+        .filter(|(id, _)| {
+            id.starts_with("screen-")
+                || ["agree", "disagree", "agree-all", "agree-each"].contains(&id.as_str())
+        })
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(screen_texts.len(), 14);
+    for tag in languages() {
+        let r = render_in("guide", &tag);
+        assert!(
+            r.pages <= 8 && r.pages.is_multiple_of(2),
+            "{tag}: {} pages",
+            r.pages
+        );
+        let pdf = String::from_utf8_lossy(&r.pdf);
+        assert_eq!(
+            pdf.matches("/MediaBox[0 0 595.2756 841.8898]").count(),
+            r.pages,
+            "{tag}: every page A4"
+        );
+        let text = all_text(&r.document);
+        for number in [
+            "0120-0178-27",
+            "0120-0178-26",
+            "0570-064-738",
+            "050-3818-1250",
+            "0570-783-578",
+        ] {
+            assert!(text.contains(number), "{tag}: {number} not printed");
+        }
+        // Screen texts wrap inside their drawn screens: read them in layout order.
+        let flowed = flowed_text(&r.document);
+        for screen in &screen_texts {
+            assert!(
+                flowed.contains(screen.as_str()),
+                "{tag}: the screen text {screen} is not printed"
+            );
+        }
+        for term in [
+            "マイナ保険証",
+            "資格確認書",
+            "健康保険証",
+            "マイナポータル",
+            "資格情報のお知らせ",
+            "被保険者資格申立書",
+            "高額療養費制度",
+        ] {
+            assert!(flowed.contains(term), "{tag}: {term} not printed");
+        }
+        // The page number "n / N" and the edition on every page; the draft mark on every
+        // page of a draft translation.
+        let draft = r.leaflet.data["draft"]
+            .as_str()
+            .map(|d| d.chars().take(12).collect::<String>());
+        let edition = r.leaflet.data["edition"].as_str().unwrap();
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        for (i, page) in pages_text(&r.document).iter().enumerate() {
+            let page = squeeze(page);
+            let n = i + 1;
+            assert!(
+                page.contains(&format!("{n}/{}", r.pages)),
+                "{tag}: page {n} has no number"
+            );
+            // (Text read back from Khmer or Burmese glyph runs is not always the source text:
+            // the year of the edition, and the first letters of the draft mark.)
+            assert!(
+                page.contains("2026") && edition.contains("2026"),
+                "{tag}: page {n} has no edition"
+            );
+            if let Some(d) = &draft {
+                let start: String = squeeze(d).chars().take(4).collect();
+                assert!(page.contains(&start), "{tag}: page {n} has no draft mark");
+            }
+        }
+    }
+}
+
+/// The text of each page.
+fn pages_text(doc: &typst_layout::PagedDocument) -> Vec<String> {
+    let mut pages = vec![String::new(); doc.pages().len()];
+    for p in placed_text(doc) {
+        pages[p.page].push_str(&p.text);
+        pages[p.page].push('\n');
+    }
+    pages
+}
+
+#[test]
+fn guide_qr_codes_decode_from_a_150_dpi_raster() {
+    let expected: BTreeSet<&str> = [
+        "https://www.kojinbango-card.go.jp/",
+        "https://net.kojinbango-card.go.jp/",
+        "https://myna.go.jp/",
+        "https://www.kojinbango-card.go.jp/en-link/",
+        "https://www.kojinbango-card.go.jp/en-otoiawase/",
+    ]
+    .into();
+    for tag in ["en", "my"] {
+        let r = render_in("guide", tag);
+        let decoded: BTreeSet<String> =
+            qr_codes(&r.document, 150.0).into_iter().flatten().collect();
+        let decoded: BTreeSet<&str> = decoded.iter().map(String::as_str).collect();
+        assert_eq!(decoded, expected, "{tag}");
+    }
+}
+
+/// A section never starts in the last lines of a page: each section title has at least
+/// three lines of its section below it on its page.
+#[test]
+fn guide_sections_never_start_at_the_foot_of_a_page() {
+    use typst::introspection::Introspector;
+    let heading = typst::foundations::Selector::Elem(
+        <typst::model::HeadingElem as typst::foundations::NativeElement>::ELEM,
+        None,
+    );
+    for tag in languages() {
+        let r = render_in("guide", &tag);
+        let doc = &r.document;
+        let placed = placed_text(doc);
+        let headings = doc.introspector().query(&heading);
+        assert_eq!(headings.len(), 10, "{tag}: 8 sections and 2 sub-headings");
+        for h in headings.iter() {
+            let at = doc.introspector().position(h.location().unwrap()).unwrap();
+            let page = at.page.get() - 1;
+            let y = at.point.y.to_pt();
+            let mut below: Vec<i64> = placed
+                .iter()
+                .filter(|p| p.page == page && p.y > y + 20.0 && p.y < 841.89 - 45.0)
+                .map(|p| p.y.round() as i64)
+                .collect();
+            below.dedup();
+            assert!(
+                below.len() >= 3,
+                "{tag}: a section title on page {} has only {} line(s) below it",
+                page + 1,
+                below.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_guide_rebuilds_to_the_same_bytes() {
+    assert!(render_in("guide", "km").pdf == render_in("guide", "km").pdf);
 }

@@ -34,8 +34,8 @@ fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
 }
 
 /// Lines whose break falls inside a word or a cluster: (line, why).
-fn bad_breaks(tag: &str, in_script: fn(char) -> bool) -> (usize, Vec<String>) {
-    let r = render(tag);
+fn bad_breaks(template: &str, tag: &str, in_script: fn(char) -> bool) -> (usize, Vec<String>) {
+    let r = render_in(template, tag);
     let mut texts = Vec::new();
     strings(&r.leaflet.data, &mut texts);
     let segmenter = WordSegmenter::new_auto(WordBreakInvariantOptions::default());
@@ -98,13 +98,15 @@ fn thai_burmese_and_khmer_break_at_word_boundaries_only() {
         ("my", |c| ('\u{1000}'..='\u{109F}').contains(&c)),
         ("km", |c| ('\u{1780}'..='\u{17FF}').contains(&c)),
     ];
-    for (tag, in_script) in scripts {
-        let (checked, bad) = bad_breaks(tag, in_script);
-        assert!(
-            checked >= 5,
-            "{tag}: only {checked} line breaks inside running text were checked"
-        );
-        assert!(bad.is_empty(), "{tag}:\n{}", bad.join("\n"));
+    for template in TEMPLATES {
+        for (tag, in_script) in scripts {
+            let (checked, bad) = bad_breaks(template, tag, in_script);
+            assert!(
+                checked >= 5,
+                "{template}-{tag}: only {checked} line breaks inside running text were checked"
+            );
+            assert!(bad.is_empty(), "{template}-{tag}:\n{}", bad.join("\n"));
+        }
     }
 }
 
@@ -144,12 +146,15 @@ fn every_language_is_covered_by_its_fonts() {
 fn nothing_overflows_the_page_width() {
     // A4 is 595.28 pt wide, the margins 12 mm (34.02 pt) each side.
     let right_edge = 595.28 - 34.02 + 0.5;
-    for tag in languages() {
-        let r = render(&tag);
+    for (template, tag) in TEMPLATES
+        .iter()
+        .flat_map(|t| languages().into_iter().map(move |l| (t, l)))
+    {
+        let r = render_in(template, &tag);
         for p in placed_text(&r.document) {
             assert!(
                 p.x + p.width <= right_edge,
-                "{tag}: text runs past the right margin: {:?} ends at {:.1} pt",
+                "{template}-{tag}: text runs past the right margin: {:?} ends at {:.1} pt",
                 p.text,
                 p.x + p.width
             );

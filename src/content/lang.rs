@@ -44,6 +44,9 @@ pub struct Part {
     pub path: PathBuf,
     /// The file's text ("" when it is missing or did not load).
     pub text: String,
+    /// The file is there but could not be read or parsed (that error is reported; its
+    /// blocks are not reported again as untranslated).
+    pub failed: bool,
 }
 
 impl Lang {
@@ -52,7 +55,10 @@ impl Lang {
     pub fn part_of(&self, name: &str) -> Option<&Part> {
         self.parts
             .iter()
-            .find(|(t, _)| name.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('-')))
+            .find(|(t, _)| {
+                name.strip_prefix(t.as_str())
+                    .is_some_and(|r| r.starts_with('-'))
+            })
             .map(|(_, p)| p)
     }
 
@@ -66,8 +72,11 @@ impl Lang {
 
     /// Every file of the language: the language file, then its template files.
     pub fn files(&self) -> impl Iterator<Item = (&Path, &str)> {
-        std::iter::once((self.path.as_path(), self.text.as_str()))
-            .chain(self.parts.values().map(|p| (p.path.as_path(), p.text.as_str())))
+        std::iter::once((self.path.as_path(), self.text.as_str())).chain(
+            self.parts
+                .values()
+                .map(|p| (p.path.as_path(), p.text.as_str())),
+        )
     }
 }
 

@@ -175,11 +175,14 @@ fn load_topic(
     for ((template, tag), path) in &part_files {
         if !facts.templates.contains(template) {
             diags.push(
-                Diagnostic::error(path, format!("`{template}` is not a template of this topic"))
-                    .with_hint(format!(
-                        "facts.toml [topic] templates = {:?}: add `{template}` there, or move the file",
-                        facts.templates
-                    )),
+                Diagnostic::error(
+                    path,
+                    format!("`{template}` is not a template of this topic"),
+                )
+                .with_hint(format!(
+                    "facts.toml [topic] templates = {:?}: add `{template}` there, or move the file",
+                    facts.templates
+                )),
             );
         } else if !lang_files.contains_key(tag) {
             diags.push(
@@ -203,10 +206,10 @@ fn load_topic(
         };
         // A template's block written in the language file instead of the template's file.
         lang.blocks.retain(|name, block| {
-            let Some(template) = part_templates
-                .iter()
-                .find(|t| name.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('-')))
-            else {
+            let Some(template) = part_templates.iter().find(|t| {
+                name.strip_prefix(t.as_str())
+                    .is_some_and(|r| r.starts_with('-'))
+            }) else {
                 return true;
             };
             diags.push(
@@ -221,17 +224,16 @@ fn load_topic(
         });
         for &template in &part_templates {
             let path = dir.join(template).join(format!("{tag}.toml"));
+            let present = part_files.contains_key(&(template.clone(), tag.clone()));
             let mut part = lang::Part {
                 path: path.clone(),
                 text: String::new(),
+                failed: present,
             };
-            let text = part_files
-                .contains_key(&(template.clone(), tag.clone()))
-                .then(|| read_text(&path, diags))
-                .flatten();
-            if let Some(text) = text {
+            if let Some(text) = present.then(|| read_text(&path, diags)).flatten() {
                 let (blocks, part_diags) = lang::load_part(&path, &text, template);
                 diags.extend(part_diags);
+                part.failed = blocks.is_none();
                 for (name, block) in blocks.into_iter().flatten() {
                     lang.blocks.insert(name, block);
                 }

@@ -333,7 +333,13 @@ fn compare_with_source(
     for (name, src_block) in &source.blocks {
         let (path, file) = lang.file_for(name);
         let Some(block) = lang.blocks.get(name) else {
-            diags.push(missing(name, format!("block [{name}] is not translated"), None));
+            if !lang.part_of(name).is_some_and(|p| p.failed) {
+                diags.push(missing(
+                    name,
+                    format!("block [{name}] is not translated"),
+                    None,
+                ));
+            }
             continue;
         };
         for (key, src_field) in &src_block.fields {

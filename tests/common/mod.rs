@@ -48,10 +48,18 @@ pub fn engine() -> &'static Engine {
 
 /// Renders the shipped FAQ leaflet of `tag` in memory.
 pub fn render(tag: &str) -> Rendered {
+    render_in("faq", tag)
+}
+
+/// The leaflet templates of the shipped content.
+pub const TEMPLATES: [&str; 2] = ["faq", "guide"];
+
+/// Renders the shipped leaflet of `template` in `tag` in memory.
+pub fn render_in(template: &str, tag: &str) -> Rendered {
     let topic = &content().topics[0];
-    batch::render_one(engine(), topic, "faq", &topic.langs[tag], false).unwrap_or_else(|e| {
+    batch::render_one(engine(), topic, template, &topic.langs[tag], false).unwrap_or_else(|e| {
         panic!(
-            "{tag} does not render: {}",
+            "{template}-{tag} does not render: {}",
             e.iter()
                 .map(|d| d.to_string())
                 .collect::<Vec<_>>()
@@ -109,6 +117,28 @@ pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
             (b.x * 10.0) as i64,
         ))
     });
+    out
+}
+
+/// The text of a document in the order it was laid out (a paragraph's lines one after the
+/// other, whatever stands beside them), without whitespace: to find a text that may wrap
+/// over several lines of a narrow box.
+pub fn flowed_text(doc: &PagedDocument) -> String {
+    fn walk(frame: &typst::layout::Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, out),
+                FrameItem::Text(t) if t.width().to_pt() > 0.0 => {
+                    out.extend(t.text.chars().filter(|c| !c.is_whitespace()))
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    for page in doc.pages() {
+        walk(&page.frame, &mut out);
+    }
     out
 }
 
