@@ -50,7 +50,7 @@ def main():
     projects = sorted(p for p in args.projects.iterdir() if (p / "main.typ").is_file())
     fonts = str(Path(args.fonts).resolve())
     py = sys.executable
-    one = next(p for p in projects if p.name.endswith("-ja"))
+    one = next(p for p in projects if p.name.endswith("-faq-ja"))
     compile_one = (
         "import sys, typst\n"
         "for d in sys.argv[2:]:\n"
@@ -66,9 +66,10 @@ def main():
                 lambda: [run([py, "-c", compile_one, fonts, str(p)]) for p in projects]),
         measure(f"stock typst, all {len(projects)} in one process", args.runs,
                 lambda: [run([py, "-c", compile_one, fonts, *map(str, projects)])]),
-        measure("leafpress build --lang ja, one cold process", args.runs,
-                lambda: [run([args.leafpress, "build", "--out", out, "--lang", "ja"])]),
-        measure("stock typst, ja alone (incl. interpreter start)", args.runs,
+        measure("leafpress build --lang ja --template faq, one cold process", args.runs,
+                lambda: [run([args.leafpress, "build", "--out", out, "--lang", "ja",
+                              "--template", "faq"])]),
+        measure("stock typst, faq-ja alone (incl. interpreter start)", args.runs,
                 lambda: [run([py, "-c", compile_one, fonts, str(one)])]),
         measure("python interpreter start + import typst (no compile)", args.runs,
                 lambda: [run([py, "-c", "import typst"])]),
@@ -85,7 +86,7 @@ def main():
     print()
     print(f"leafpress vs stock typst one process per leaflet: {per / lp:.2f}x faster")
     print(f"leafpress vs stock typst all in one process:      {inone / lp:.2f}x faster")
-    print(f"one leaflet (ja), leafpress vs stock typst:       {st1 / lp1:.2f}x faster")
+    print(f"one leaflet (faq-ja), leafpress vs stock typst:   {st1 / lp1:.2f}x faster")
 
 
 if __name__ == "__main__":

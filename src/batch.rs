@@ -810,15 +810,19 @@ pub fn export_typst(s: &Settings, dir: &Path) -> Result<bool, Failure> {
         };
         let project = dir.join(job.name());
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        // The template as main.typ, and the modules it may import (the .typ files that are
+        // not leaflets themselves); other leaflets' templates stay out.
         for entry in fs::read_dir(&s.templates).into_iter().flatten().flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "typ") {
+                let text = fs::read(&path).map_err(|e| io(&path, e))?;
                 let name = if path.file_stem().is_some_and(|n| *n == *job.template) {
                     "main.typ".into()
-                } else {
+                } else if max_pages(&String::from_utf8_lossy(&text)).is_none() {
                     entry.file_name().to_string_lossy().into_owned()
+                } else {
+                    continue;
                 };
-                let text = fs::read(&path).map_err(|e| io(&path, e))?;
                 files.push((project.join(name), text));
             }
         }

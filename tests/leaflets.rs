@@ -616,6 +616,14 @@ fn every_guide_prints_the_hotlines_screen_texts_and_terms_from_the_facts() {
             r.pages,
             "{tag}: every page A4"
         );
+        // Every font is embedded (as a subset): one font file per font descriptor.
+        let descriptors = pdf.matches("/Type/FontDescriptor").count();
+        assert!(descriptors >= 2, "{tag}: {descriptors} fonts");
+        assert_eq!(
+            pdf.matches("/FontFile").count(),
+            descriptors,
+            "{tag}: a font is not embedded"
+        );
         let text = all_text(&r.document);
         for number in [
             "0120-0178-27",
