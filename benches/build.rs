@@ -37,11 +37,18 @@ fn benches(c: &mut Criterion) {
     );
     let content = content::load(&p.join("content")).unwrap();
     let topic = &content.topics[0];
-    for tag in ["en", "ja", "th"] {
-        c.bench_function(&format!("render: one leaflet ({tag}), layout + PDF"), |b| {
+    for (template, tag) in [
+        ("faq", "en"),
+        ("faq", "ja"),
+        ("faq", "th"),
+        ("guide", "en"),
+        ("guide", "ja"),
+    ] {
+        let name = format!("render: one leaflet ({template}-{tag}), layout + PDF");
+        c.bench_function(&name, |b| {
             b.iter(|| {
                 black_box(
-                    batch::render_one(&engine, topic, "faq", &topic.langs[tag], false)
+                    batch::render_one(&engine, topic, template, &topic.langs[tag], false)
                         .ok()
                         .unwrap()
                         .pdf
