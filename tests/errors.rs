@@ -1195,3 +1195,21 @@ fn guide_blocks_live_in_the_guide_file_and_are_counted_per_template() {
         "{status}"
     );
 }
+
+#[test]
+fn a_missing_guide_file_is_one_error_and_falls_back_when_allowed() {
+    let p = Project::new();
+    fs::remove_file(p.path(&format!("{TOPIC}/guide/vi.toml"))).unwrap();
+    let (code, err) = build_and_check(&p, &["--lang", "vi"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "content/mynumber-health-insurance/guide/vi.toml: error: the guide is not translated into `vi`: the file is missing\n\
+         \x20 hint: translate it from content/mynumber-health-insurance/guide/en.toml, or build with --allow-missing to show the en text, marked\n\
+         error: mynumber-health-insurance-guide-vi: not built, 1 error(s) above in content/mynumber-health-insurance/guide/vi.toml\n\
+         1 of 2 leaflet(s) failed; 1 written\n"
+    );
+    let out = p.run(&["build", "--out", "out", "--lang", "vi", "--allow-missing"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(p.path("out/mynumber-health-insurance-guide-vi.pdf").exists());
+}

@@ -330,15 +330,33 @@ fn compare_with_source(
             )
         })
     };
+    let mut absent = Vec::new();
     for (name, src_block) in &source.blocks {
         let (path, file) = lang.file_for(name);
         let Some(block) = lang.blocks.get(name) else {
-            if !lang.part_of(name).is_some_and(|p| p.failed) {
-                diags.push(missing(
+            match lang.part_of(name) {
+                // reported where the file failed to load
+                Some(p) if p.failed => {}
+                // a template's file that is not there at all: said once, for the file
+                Some(p) if !p.path.is_file() => {
+                    if !absent.contains(&p.path) {
+                        absent.push(p.path.clone());
+                        let template = topic.template_of(name).unwrap_or_default();
+                        diags.push(missing(
+                            name,
+                            format!(
+                                "the {template} is not translated into `{}`: the file is missing",
+                                lang.tag
+                            ),
+                            None,
+                        ));
+                    }
+                }
+                _ => diags.push(missing(
                     name,
                     format!("block [{name}] is not translated"),
                     None,
-                ));
+                )),
             }
             continue;
         };
