@@ -1211,5 +1211,8 @@ fn a_missing_guide_file_is_one_error_and_falls_back_when_allowed() {
     );
     let out = p.run(&["build", "--out", "out", "--lang", "vi", "--allow-missing"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(p.path("out/mynumber-health-insurance-guide-vi.pdf").exists());
+    assert!(
+        p.path("out/mynumber-health-insurance-guide-vi.pdf")
+            .exists()
+    );
 }
