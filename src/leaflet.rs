@@ -87,6 +87,7 @@ pub fn build(
         if fallback {
             fallbacks.push(name.clone());
         }
+        let path = lang.file_for(name).0;
         let mut fields = Map::new();
         fields.insert("fallback".into(), Value::Bool(fallback));
         for (key, field) in &block.fields {
@@ -95,19 +96,11 @@ pub fn build(
                 Field::List(items) if name == LABELS => {
                     json!(items.iter().map(|i| i.get_ref()).collect::<Vec<_>>())
                 }
-                Field::Text(s) => runs(s, topic, labels, lang.file_for(name).0, &mut errors),
+                Field::Text(s) => runs(s, topic, labels, path, &mut errors),
                 Field::List(items) => Value::Array(
                     items
                         .iter()
-                        .map(|i| {
-                            runs(
-                                i.get_ref(),
-                                topic,
-                                labels,
-                                lang.file_for(name).0,
-                                &mut errors,
-                            )
-                        })
+                        .map(|i| runs(i.get_ref(), topic, labels, path, &mut errors))
                         .collect(),
                 ),
             };

@@ -1194,6 +1194,14 @@ fn guide_blocks_live_in_the_guide_file_and_are_counted_per_template() {
         faq.contains("vi           17 / 17        0         0     100%  draft\n"),
         "{status}"
     );
+    // a template name with a typo is a usage error, never an empty table
+    let typo = p.run(&["status", "--template", "gide"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("no template `gide`; templates found: faq, guide"),
+        "{}",
+        stderr(&typo)
+    );
 }
 
 #[test]

@@ -55,10 +55,7 @@ impl Lang {
     pub fn part_of(&self, name: &str) -> Option<&Part> {
         self.parts
             .iter()
-            .find(|(t, _)| {
-                name.strip_prefix(t.as_str())
-                    .is_some_and(|r| r.starts_with('-'))
-            })
+            .find(|(t, _)| super::is_block_of(name, t))
             .map(|(_, p)| p)
     }
 
@@ -392,9 +389,7 @@ pub fn load_part(
     };
     let mut blocks = blocks(path, text, raw, &mut diags);
     blocks.retain(|name, block| {
-        let own = name
-            .strip_prefix(template)
-            .is_some_and(|r| r.starts_with('-'));
+        let own = super::is_block_of(name, template);
         if !own {
             diags.push(
                 Diagnostic::error(

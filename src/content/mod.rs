@@ -55,7 +55,7 @@ impl Topic {
             .templates
             .iter()
             .map(String::as_str)
-            .find(|t| block.strip_prefix(t).is_some_and(|r| r.starts_with('-')))
+            .find(|t| is_block_of(block, t))
     }
 
     /// Whether `template`'s leaflet prints block `name`: its own blocks and the shared ones.
@@ -206,10 +206,7 @@ fn load_topic(
         };
         // A template's block written in the language file instead of the template's file.
         lang.blocks.retain(|name, block| {
-            let Some(template) = part_templates.iter().find(|t| {
-                name.strip_prefix(t.as_str())
-                    .is_some_and(|r| r.starts_with('-'))
-            }) else {
+            let Some(template) = part_templates.iter().find(|t| is_block_of(name, t)) else {
                 return true;
             };
             diags.push(
@@ -270,6 +267,13 @@ fn load_topic(
         );
     }
     Ok(topic)
+}
+
+/// Whether a block is the text of `template`: named `<template>-…` (`guide-consent`).
+pub fn is_block_of(block: &str, template: &str) -> bool {
+    block
+        .strip_prefix(template)
+        .is_some_and(|rest| rest.starts_with('-'))
 }
 
 /// The `<stem>.toml` files of a folder by stem (`facts.toml` excepted).
