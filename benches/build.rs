@@ -17,8 +17,11 @@ fn project() -> PathBuf {
 
 fn benches(c: &mut Criterion) {
     let p = project();
-    c.bench_function("fonts: load fonts/", |b| {
+    c.bench_function("fonts: load fonts/ (read, as watch does)", |b| {
         b.iter(|| black_box(FontSet::load(&p.join("fonts")).unwrap()))
+    });
+    c.bench_function("fonts: map fonts/ (as build does)", |b| {
+        b.iter(|| black_box(FontSet::map(&p.join("fonts")).unwrap()))
     });
     c.bench_function("content: load + validate", |b| {
         b.iter(|| {

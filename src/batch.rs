@@ -16,10 +16,10 @@ use crate::content::{self, Content, Topic, validate};
 use crate::diag::{self, Diagnostic, Style};
 use crate::fonts::FontSet;
 use crate::leaflet::{self, Leaflet};
+use crate::parallel::longest_first;
 use crate::publish::{self, Entry, Language};
 use crate::render::Engine;
 use crate::{Failure, glyphs, render};
-use rayon::prelude::*;
 
 /// Where things are, and what to build.
 #[derive(Debug, Clone)]
@@ -45,6 +45,11 @@ pub struct Settings {
     /// Write the previews, manifest, checksums and counter page beside the PDFs (`build`);
     /// `watch` writes the PDFs only.
     pub publish: bool,
+    /// The process ends after this run (`build`, `check`, `export-typst`): the fonts are
+    /// mapped rather than read, and typst's memoized layouts are forgotten after each
+    /// leaflet, so that memory stays flat however many leaflets a run has. `watch` reads
+    /// the fonts and keeps the layouts for the next save.
+    pub one_shot: bool,
 }
 
 impl Settings {
@@ -66,6 +71,7 @@ impl Settings {
             base_url: None,
             jobs: 0,
             publish: true,
+            one_shot: true,
         }
     }
 }
@@ -110,7 +116,13 @@ pub fn load_and_check(
     for topic in &content.topics {
         diags.extend(validate::topic(topic, &templates_text, &opts));
         if let Some(fonts) = fonts {
-            diags.extend(glyphs::check(topic, fonts));
+            // The languages this run builds, and the source they fall back to.
+            let wanted = |tag: &str| {
+                s.langs.is_empty()
+                    || s.langs.iter().any(|l| l == tag)
+                    || tag == topic.facts.source_language
+            };
+            diags.extend(glyphs::check(topic, fonts, wanted));
         }
     }
     diag::sort(&mut diags);
@@ -154,7 +166,12 @@ pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
 
 /// The fonts of `s.fonts`.
 pub fn load_fonts(s: &Settings) -> Result<FontSet, Failure> {
-    FontSet::load(&s.fonts).map_err(|e| {
+    let fonts = if s.one_shot {
+        FontSet::map(&s.fonts)
+    } else {
+        FontSet::load(&s.fonts)
+    };
+    fonts.map_err(|e| {
         Failure::Io(
             Diagnostic::error(&s.fonts, e)
                 .with_hint("run leafpress from the project folder, or pass --fonts DIR"),
@@ -186,10 +203,12 @@ pub fn build_with(
     })?;
     // Lay out, export and write the leaflets on every core (each job writes its own files);
     // report in plan order, so that messages and files are those of a sequential run.
-    let outcomes: Vec<Outcome> = thread_pool(s.jobs).install(|| {
-        jobs.par_iter()
-            .map(|job| outcome(engine, job, &relevant, s))
-            .collect()
+    let outcomes = longest_first(s.jobs, &jobs, Job::weight, |job| {
+        let outcome = outcome(engine, job, &relevant, s);
+        if s.one_shot {
+            forget_unused_layouts();
+        }
+        outcome
     });
     let mut written = Vec::new();
     let mut failed = 0;
@@ -262,13 +281,18 @@ fn outcome(engine: &Engine, job: &Job, relevant: &[&Diagnostic], s: &Settings) -
     }
 }
 
-/// A pool of `jobs` threads (0: one per core).
-fn thread_pool(jobs: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .or_else(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build())
-        .expect("a thread pool of one thread")
+/// Drops typst's memoized results that neither of the last two leaflets used. A leaflet
+/// reuses its own (every layout pass, every type size tried) and little of another's;
+/// keeping all would hold every leaflet of a run in memory (measured: 430 MB for the 30
+/// leaflets, 150 MB with this, in the same time).
+pub fn forget_unused_layouts() {
+    typst::comemo::evict(2);
+}
+
+/// How much work a leaflet is, roughly: the length of its language's text for the template
+/// (a long text, or a script of three bytes a letter, takes longer to lay out).
+fn weight(lang: &content::Lang, template: &str) -> usize {
+    lang.text.len() + lang.parts.get(template).map_or(0, |p| p.text.len())
 }
 
 /// One leaflet a run is asked to build.
@@ -288,6 +312,12 @@ impl Job<'_> {
     /// `<topic>-<template>-<lang>`, as the PDF is named.
     pub fn name(&self) -> String {
         format!("{}-{}-{}", self.topic_id, self.template, self.tag)
+    }
+
+    /// How much work it is, roughly (see [`weight`]).
+    pub fn weight(&self) -> usize {
+        self.ready
+            .map_or(0, |(_, lang)| weight(lang, &self.template))
     }
 
     /// Whether a problem in `path` concerns this leaflet.
@@ -462,21 +492,25 @@ pub fn build_one(
     let unchanged = fs::read(&path).is_ok_and(|old| old == pdf);
     write_atomic(&path, &pdf).map_err(|e| cannot_write(&path, "PDF", e))?;
     let stem = file.trim_end_matches(".pdf");
-    let mut previews = Vec::new();
-    for (i, page) in document.pages().iter().enumerate() {
-        let rel = format!("{PREVIEWS}/{stem}-{}.png", i + 1);
-        let preview = s.out.join(&rel);
-        if !s.publish {
-            break;
+    // A preview of every page, the pages on every core (rasterizing is most of the cost).
+    let to_preview = if s.publish { document.pages() } else { &[] };
+    let previews: Vec<String> = (1..=to_preview.len())
+        .map(|n| format!("{PREVIEWS}/{stem}-{n}.png"))
+        .collect();
+    let write_preview = |(page, rel): &(&typst_layout::Page, &String)| {
+        let preview = s.out.join(rel);
+        if unchanged && preview.is_file() {
+            return Ok(());
         }
-        if !(unchanged && preview.is_file()) {
-            let png = render::png(page, PREVIEW_PIXELS_PER_PT)
-                .map_err(|e| vec![Diagnostic::error(&preview, e)])?;
-            fs::create_dir_all(s.out.join(PREVIEWS))
-                .and_then(|_| write_atomic(&preview, &png))
-                .map_err(|e| cannot_write(&preview, "preview", e))?;
-        }
-        previews.push(rel);
+        let png = render::png(page, PREVIEW_PIXELS_PER_PT)
+            .map_err(|e| vec![Diagnostic::error(&preview, e)])?;
+        fs::create_dir_all(s.out.join(PREVIEWS))
+            .and_then(|_| write_atomic(&preview, &png))
+            .map_err(|e| cannot_write(&preview, "preview", e))
+    };
+    let work: Vec<_> = to_preview.iter().zip(&previews).collect();
+    for written in longest_first(0, &work, |_| 1, write_preview) {
+        written?;
     }
     let entry = Entry {
         file,
@@ -864,17 +898,19 @@ pub fn check_layout(content: &Content, s: &Settings, fonts: FontSet) -> Vec<Diag
                 .flat_map(move |template| t.langs.values().map(move |l| (t, template, l)))
         })
         .collect();
-    let mut diags: Vec<Diagnostic> = thread_pool(s.jobs).install(|| {
-        leaflets
-            .par_iter()
-            .flat_map_iter(|(topic, template, lang)| {
-                match render_one(&engine, topic, template, lang, s.allow_missing) {
-                    Ok(r) => r.warnings,
-                    Err(e) => e,
-                }
-            })
-            .collect()
-    });
+    let weight = |(_, template, lang): &(&Topic, &String, &content::Lang)| weight(lang, template);
+    let mut diags: Vec<Diagnostic> =
+        longest_first(s.jobs, &leaflets, weight, |(t, template, lang)| {
+            let diags = match render_one(&engine, t, template, lang, s.allow_missing) {
+                Ok(r) => r.warnings,
+                Err(e) => e,
+            };
+            forget_unused_layouts();
+            diags
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     diag::sort(&mut diags);
     diags.dedup();
     diags

@@ -2,7 +2,7 @@
 //! the same), says which font stack each language uses, and checks that a stack covers text.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ab_glyph::{Font as _, FontRef};
 use typst::foundations::Bytes;
@@ -95,6 +95,18 @@ pub fn stack_for(tag: &str) -> Option<Stack> {
 impl FontSet {
     /// Reads every .ttf/.otf/.ttc file in `dir` once and indexes all its faces.
     pub fn load(dir: &Path) -> Result<FontSet, String> {
+        FontSet::open(dir, false)
+    }
+
+    /// [`FontSet::load`], but the files are mapped into memory rather than read: a one-shot
+    /// run touches a fraction of the 40 MB and starts about 60 ms sooner. Only for a process
+    /// that ends after its run: a font file rewritten in place while it is mapped would
+    /// change under it (`watch` reads).
+    pub fn map(dir: &Path) -> Result<FontSet, String> {
+        FontSet::open(dir, true)
+    }
+
+    fn open(dir: &Path, mapped: bool) -> Result<FontSet, String> {
         let entries = fs::read_dir(dir)
             .map_err(|e| format!("cannot read the font folder {}: {e}", dir.display()))?;
         let mut paths: Vec<_> = entries
@@ -109,19 +121,32 @@ impl FontSet {
             })
             .collect();
         paths.sort();
-        let mut fonts = Vec::new();
-        for path in paths {
-            let data =
-                fs::read(&path).map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
-            let before = fonts.len();
+        // Indexing a face reads its character map (the CJK collections have 10 faces of
+        // 65 000 characters each): the files are indexed on every core, largest first.
+        let faces = |path: &PathBuf| -> Result<Vec<Font>, String> {
+            let cannot = |e: std::io::Error| format!("cannot read font {}: {e}", path.display());
             // One shared buffer per file: every face of a .ttc borrows it.
-            fonts.extend(Font::iter(Bytes::new(data)));
-            if fonts.len() == before {
+            let data = if mapped {
+                let file = fs::File::open(path).map_err(cannot)?;
+                // SAFETY: the map is read-only and lives as long as the fonts; the fonts
+                // folder is not written while a one-shot run uses it (see `map`).
+                Bytes::new(unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)?)
+            } else {
+                Bytes::new(fs::read(path).map_err(cannot)?)
+            };
+            let faces: Vec<Font> = Font::iter(data).collect();
+            if faces.is_empty() {
                 return Err(format!(
                     "{} is not a font file typst can read",
                     path.display()
                 ));
             }
+            Ok(faces)
+        };
+        let size = |p: &PathBuf| fs::metadata(p).map_or(0, |m| m.len() as usize);
+        let mut fonts = Vec::new();
+        for file in crate::parallel::longest_first(0, &paths, size, faces) {
+            fonts.extend(file?);
         }
         if fonts.is_empty() {
             return Err(format!("no font files in {}", dir.display()));
@@ -169,5 +194,49 @@ impl Coverage<'_> {
             return true;
         }
         self.faces.iter().any(|f| f.glyph_id(c).0 != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FontSet;
+    use std::path::Path;
+
+    #[test]
+    fn mapped_and_read_fonts_are_the_same_faces_in_the_same_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let (read, mapped) = (FontSet::load(&dir).unwrap(), FontSet::map(&dir).unwrap());
+        assert_eq!(read.fonts.len(), mapped.fonts.len());
+        for (a, b) in read.fonts.iter().zip(&mapped.fonts) {
+            assert_eq!((a.info(), a.index()), (b.info(), b.index()));
+            assert_eq!(a.data().as_slice(), b.data().as_slice());
+        }
+        for family in [
+            "noto sans",
+            "noto sans cjk jp",
+            "noto sans thai",
+            "noto sans khmer",
+        ] {
+            assert!(mapped.book.contains_family(family), "{family}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_no_font_is_an_error_read_or_mapped() {
+        let dir = std::env::temp_dir().join(format!("leafpress-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in [("Empty.ttf", &b""[..]), ("Text.otf", &b"not a font"[..])] {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            for set in [FontSet::load(&dir), FontSet::map(&dir)] {
+                let e = set.err().expect("an error");
+                assert_eq!(
+                    e,
+                    format!("{} is not a font file typst can read", path.display())
+                );
+            }
+            std::fs::remove_file(&path).unwrap();
+        }
+        std::fs::remove_dir(&dir).unwrap();
     }
 }

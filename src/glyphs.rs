@@ -8,14 +8,15 @@ use crate::content::validate::{LABELS, LangLabels};
 use crate::diag::Diagnostic;
 use crate::fonts::{self, FontSet};
 
-/// One diagnostic per missing character per string, at the character's position.
-pub fn check(topic: &Topic, fonts: &FontSet) -> Vec<Diagnostic> {
+/// One diagnostic per missing character per string, at the character's position, for the
+/// languages `wanted` (a run checks the languages it builds).
+pub fn check(topic: &Topic, fonts: &FontSet, wanted: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let Some(source) = topic.source() else {
         return diags;
     };
     let japanese = fonts.coverage(fonts::JAPANESE);
-    for lang in topic.langs.values() {
+    for lang in topic.langs.values().filter(|l| wanted(&l.tag)) {
         let Some(stack) = fonts::stack_for(&lang.tag) else {
             continue;
         };

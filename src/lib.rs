@@ -14,6 +14,7 @@ pub mod diag;
 pub mod fonts;
 pub mod glyphs;
 pub mod leaflet;
+pub mod parallel;
 pub mod publish;
 pub mod qr;
 pub mod render;

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Stamp(a) => stamp(&a, style),
         Command::Watch(a) => leafpress::watch::run(&Settings {
             publish: false,
+            one_shot: false,
             ..leaflets(&a.paths, a.leaflets, style)
         }),
         Command::ExportTypst(a) => export_typst(

@@ -163,6 +163,9 @@ fn rebuild(engine: &Engine, fonts: &FontSet, s: &Settings, why: &str) {
         Err(Failure::Io(d)) => eprintln!("{}", d.render(s.style)),
         Err(Failure::Usage(m)) => eprintln!("error: {m}"),
     }
+    // Keep what the last saves used (the next save reuses most of it), not every version
+    // of a long session.
+    batch::forget_unused_layouts();
 }
 
 /// The source language of every topic (a change there affects every language).

@@ -112,16 +112,30 @@ fn build_writes_every_language_as_a_two_page_a4_pdf_and_publishes_it() {
     counter_page_lists_every_language(out.path());
 }
 
-/// Every page has a 595 × 842 px PNG preview (72 dpi) in previews/.
+/// Every page has a 595 × 842 px PNG preview (72 dpi, RGB) in previews/ that decodes to a
+/// page with something printed on it (even a blank back page has its footer).
 fn previews_are_png_pages(out: &std::path::Path, written: &[batch::Written]) {
     for w in written {
         assert_eq!(w.entry.previews.len(), w.pages, "{}", w.entry.file);
         for p in &w.entry.previews {
-            let png = fs::read(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
-            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{p}");
-            let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
-            let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
-            assert_eq!((width, height), (595, 842), "{p}");
+            let file = fs::File::open(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+            let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+                .read_info()
+                .unwrap_or_else(|e| panic!("{p}: {e}"));
+            let mut pixels = vec![0; reader.output_buffer_size().expect("a page-sized buffer")];
+            let info = reader
+                .next_frame(&mut pixels)
+                .unwrap_or_else(|e| panic!("{p}: {e}"));
+            assert_eq!((info.width, info.height), (595, 842), "{p}");
+            assert_eq!(info.color_type, png::ColorType::Rgb, "{p}");
+            let inked = pixels
+                .chunks(3)
+                .filter(|c| c.iter().any(|&v| v < 200))
+                .count();
+            assert!(
+                inked > 200,
+                "{p}: {inked} dark pixels, the page looks blank"
+            );
         }
     }
 }
