@@ -284,7 +284,7 @@ fn outcome(engine: &Engine, job: &Job, relevant: &[&Diagnostic], s: &Settings) -
 /// Drops typst's memoized results that neither of the last two leaflets used. A leaflet
 /// reuses its own (every layout pass, every type size tried) and little of another's;
 /// keeping all would hold every leaflet of a run in memory (measured: 430 MB for the 30
-/// leaflets, 150 MB with this, in the same time).
+/// leaflets, about 170 MB with this, in the same time).
 pub fn forget_unused_layouts() {
     typst::comemo::evict(2);
 }
