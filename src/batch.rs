@@ -19,6 +19,7 @@ use crate::leaflet::{self, Leaflet};
 use crate::parallel::longest_first;
 use crate::publish::{self, Entry, Language};
 use crate::render::Engine;
+use crate::reuse::LastBuild;
 use crate::{Failure, glyphs, render};
 
 /// Where things are, and what to build.
@@ -50,6 +51,9 @@ pub struct Settings {
     /// leaflet, so that memory stays flat however many leaflets a run has. `watch` reads
     /// the fonts and keeps the layouts for the next save.
     pub one_shot: bool,
+    /// Keep a leaflet's PDF and previews from the last build into `out` when nothing it is
+    /// made from has changed since (`build`; `--rebuild` turns it off).
+    pub reuse: bool,
 }
 
 impl Settings {
@@ -72,6 +76,7 @@ impl Settings {
             jobs: 0,
             publish: true,
             one_shot: true,
+            reuse: true,
         }
     }
 }
@@ -88,6 +93,10 @@ pub struct Written {
     pub entry: Entry,
     /// The template's warnings while laying it out.
     pub warnings: Vec<Diagnostic>,
+    /// The SHA-256 of each preview (`entry.previews`), for SHA256SUMS.
+    pub preview_sums: Vec<String>,
+    /// Kept from the last build: its inputs have not changed since.
+    pub kept: bool,
 }
 
 /// The folder of the page previews, inside the output folder.
@@ -201,10 +210,11 @@ pub fn build_with(
                 .with_hint("pass a writable folder with --out DIR"),
         )
     })?;
+    let last = LastBuild::of(s);
     // Lay out, export and write the leaflets on every core (each job writes its own files);
     // report in plan order, so that messages and files are those of a sequential run.
     let outcomes = longest_first(s.jobs, &jobs, Job::weight, |job| {
-        let outcome = outcome(engine, job, &relevant, s);
+        let outcome = outcome(engine, job, &relevant, s, &last);
         if s.one_shot {
             forget_unused_layouts();
         }
@@ -228,8 +238,9 @@ pub fn build_with(
                 } else {
                     String::new()
                 };
+                let kept = if w.kept { "  (up to date)" } else { "" };
                 println!(
-                    "{}  {} page{}  {:.1} kB{fitted}",
+                    "{}  {} page{}  {:.1} kB{fitted}{kept}",
                     w.path.display(),
                     w.pages,
                     if w.pages == 1 { "" } else { "s" },
@@ -271,9 +282,15 @@ enum Outcome {
 }
 
 /// Builds one job unless its content has errors.
-fn outcome(engine: &Engine, job: &Job, relevant: &[&Diagnostic], s: &Settings) -> Outcome {
+fn outcome(
+    engine: &Engine,
+    job: &Job,
+    relevant: &[&Diagnostic],
+    s: &Settings,
+    last: &LastBuild,
+) -> Outcome {
     match job.ready_unless_blocked(relevant) {
-        Ok((topic, lang)) => match build_one(engine, topic, &job.template, lang, s) {
+        Ok((topic, lang)) => match build_one(engine, topic, &job.template, lang, s, last) {
             Ok(w) => Outcome::Built(Box::new(w)),
             Err(errors) => Outcome::Failed(errors),
         },
@@ -465,23 +482,57 @@ pub fn leaflet_templates(dir: &Path) -> Vec<String> {
 }
 
 /// Lays out, exports and writes one leaflet: the PDF, then a PNG preview of every page.
+/// A leaflet whose inputs are those of the last build, with its files as that build wrote
+/// them, is kept instead.
 pub fn build_one(
     engine: &Engine,
     topic: &Topic,
     template: &str,
     lang: &content::Lang,
     s: &Settings,
+    last: &LastBuild,
 ) -> Result<Written, Vec<Diagnostic>> {
+    let leaflet = leaflet::build(topic, template, lang, s.allow_missing)?;
+    let key = last.key(&leaflet);
+    let file = leaflet.file_name();
+    let path = s.out.join(&file);
+    let (title, edition) = (leaflet.title.clone(), leaflet.edition.to_string());
+    let published = |pages, bytes, sha256, scale, previews| Entry {
+        file: file.clone(),
+        topic: topic.id.clone(),
+        template: template.to_owned(),
+        template_name: template_name(topic, template),
+        language: language(topic, lang),
+        title: title.clone(),
+        translation: lang.translation.name(),
+        edition: edition.clone(),
+        pages,
+        bytes,
+        sha256,
+        type_scale: scale,
+        previews,
+        input: key.clone(),
+    };
+    if let Some(k) = key.as_deref().and_then(|k| last.kept(&s.out, &file, k)) {
+        return Ok(Written {
+            path: path.clone(),
+            pages: k.pages,
+            bytes: k.bytes,
+            scale: k.type_scale,
+            entry: published(k.pages, k.bytes, k.sha256, k.type_scale, k.previews),
+            warnings: Vec::new(),
+            preview_sums: k.preview_sums,
+            kept: true,
+        });
+    }
     let Rendered {
-        leaflet,
         pdf,
         pages,
         scale,
         document,
         warnings,
-    } = render_one(engine, topic, template, lang, s.allow_missing)?;
-    let file = leaflet.file_name();
-    let path = s.out.join(&file);
+        ..
+    } = fit(engine, leaflet, lang)?;
     let cannot_write = |path: &Path, what: &str, e: io::Error| {
         vec![
             Diagnostic::error(path, format!("cannot write the {what}: {e}"))
@@ -497,36 +548,28 @@ pub fn build_one(
     let previews: Vec<String> = (1..=to_preview.len())
         .map(|n| format!("{PREVIEWS}/{stem}-{n}.png"))
         .collect();
-    let write_preview = |(page, rel): &(&typst_layout::Page, &String)| {
-        let preview = s.out.join(rel);
-        if unchanged && preview.is_file() {
-            return Ok(());
-        }
-        let png = render::png(page, PREVIEW_PIXELS_PER_PT)
-            .map_err(|e| vec![Diagnostic::error(&preview, e)])?;
-        fs::create_dir_all(s.out.join(PREVIEWS))
-            .and_then(|_| write_atomic(&preview, &png))
-            .map_err(|e| cannot_write(&preview, "preview", e))
-    };
+    let write_preview =
+        |(page, rel): &(&typst_layout::Page, &String)| -> Result<String, Vec<Diagnostic>> {
+            let preview = s.out.join(rel);
+            if unchanged && let Ok(png) = fs::read(&preview) {
+                return Ok(publish::sha256_hex(&png));
+            }
+            let png = render::png(page, PREVIEW_PIXELS_PER_PT)
+                .map_err(|e| vec![Diagnostic::error(&preview, e)])?;
+            fs::create_dir_all(s.out.join(PREVIEWS))
+                .and_then(|_| write_atomic(&preview, &png))
+                .map_err(|e| cannot_write(&preview, "preview", e))?;
+            Ok(publish::sha256_hex(&png))
+        };
     let work: Vec<_> = to_preview.iter().zip(&previews).collect();
-    for written in longest_first(0, &work, |_| 1, write_preview) {
-        written?;
+    let preview_sums = longest_first(0, &work, |_| 1, write_preview)
+        .into_iter()
+        .collect::<Result<Vec<String>, _>>()?;
+    let mut entry = published(pages, pdf.len(), publish::sha256_hex(&pdf), scale, previews);
+    if !warnings.is_empty() {
+        // no key: a leaflet with warnings is laid out again next time, to say them again
+        entry.input = None;
     }
-    let entry = Entry {
-        file,
-        topic: topic.id.clone(),
-        template: template.to_owned(),
-        template_name: template_name(topic, template),
-        language: language(topic, lang),
-        title: leaflet.title.clone(),
-        translation: lang.translation.name(),
-        edition: leaflet.edition.to_string(),
-        pages,
-        bytes: pdf.len(),
-        sha256: publish::sha256_hex(&pdf),
-        type_scale: scale,
-        previews,
-    };
     Ok(Written {
         path,
         pages,
@@ -534,6 +577,8 @@ pub fn build_one(
         scale,
         entry,
         warnings,
+        preview_sums,
+        kept: false,
     })
 }
 
@@ -600,16 +645,10 @@ fn publish_run(written: &[Written], content: &Content, s: &Settings) -> Result<(
     let manifest = publish::manifest(&entries);
     let index = publish::index_html(&entries, s.base_url.as_deref());
     let mut sums: Vec<(String, String)> = Vec::new();
-    for e in &entries {
-        sums.push((e.sha256.clone(), e.file.clone()));
-        for p in &e.previews {
-            let bytes = fs::read(s.out.join(p)).map_err(|err| {
-                Failure::Io(Diagnostic::error(
-                    &s.out.join(p),
-                    format!("cannot read: {err}"),
-                ))
-            })?;
-            sums.push((publish::sha256_hex(&bytes), p.clone()));
+    for w in written {
+        sums.push((w.entry.sha256.clone(), w.entry.file.clone()));
+        for (p, sum) in w.entry.previews.iter().zip(&w.preview_sums) {
+            sums.push((sum.clone(), p.clone()));
         }
     }
     sums.push((publish::sha256_hex(manifest.as_bytes()), MANIFEST.into()));
@@ -695,8 +734,22 @@ pub fn render_one(
     lang: &content::Lang,
     allow_missing: bool,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut leaflet = leaflet::build(topic, template, lang, allow_missing)?;
-    let template_path = engine.template_path(template);
+    fit(
+        engine,
+        leaflet::build(topic, template, lang, allow_missing)?,
+        lang,
+    )
+}
+
+/// Lays out and exports a leaflet at the largest type size of [`SCALES`] that fits its
+/// template's page limit.
+fn fit(
+    engine: &Engine,
+    mut leaflet: Leaflet,
+    lang: &content::Lang,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let template = leaflet.template.clone();
+    let template_path = engine.template_path(&template);
     let limit = fs::read_to_string(&template_path)
         .ok()
         .and_then(|t| max_pages(&t));

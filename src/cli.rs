@@ -127,6 +127,11 @@ pub struct BuildArgs {
     /// The output is the same either way.
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub jobs: usize,
+    /// Lay out every leaflet again. By default a leaflet is kept when nothing it is made from
+    /// (its text, the facts, the templates, the fonts, leafpress itself) has changed since the
+    /// last build into the same folder and its PDF and previews are still as written.
+    #[arg(long)]
+    pub rebuild: bool,
 }
 
 fn http_url(s: &str) -> Result<String, String> {

@@ -18,6 +18,7 @@ pub mod parallel;
 pub mod publish;
 pub mod qr;
 pub mod render;
+pub mod reuse;
 pub mod status;
 pub mod watch;
 

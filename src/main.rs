@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             max_fact_age_months: a.age.months,
             base_url: a.base_url,
             jobs: a.jobs,
+            reuse: !a.rebuild,
             ..leaflets(&a.paths, a.leaflets, style)
         }),
         Command::List(p) => list(&p, style),
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Watch(a) => leafpress::watch::run(&Settings {
             publish: false,
             one_shot: false,
+            reuse: false,
             ..leaflets(&a.paths, a.leaflets, style)
         }),
         Command::ExportTypst(a) => export_typst(

@@ -32,6 +32,9 @@ pub struct Entry {
     pub type_scale: f64,
     /// PNG of every page, relative to the output folder.
     pub previews: Vec<String>,
+    /// The key of everything it was made from (see `reuse`): a build that finds the same
+    /// key, and the files as listed here, keeps them.
+    pub input: Option<String>,
 }
 
 /// A language as a counter needs it: its tag, its name in its own script, and its name in

@@ -2,6 +2,9 @@
 //! SVG path (vector, so it stays sharp at any print size), error correction M, with the
 //! standard 4-module quiet zone.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use qrcode::{Color, EcLevel, QrCode};
 
 /// Modules of white space around the code, as the QR standard asks.
@@ -9,7 +12,23 @@ pub const QUIET_ZONE: usize = 4;
 
 /// An SVG drawing of the QR code for `url`. The drawing is square; its viewBox is measured
 /// in modules, so the template chooses the printed size.
+///
+/// Every language prints the same few URLs: each is encoded once per process (choosing the
+/// mask is most of the work of a leaflet that is kept from the last build).
 pub fn svg(url: &str) -> Result<String, String> {
+    static MADE: LazyLock<Mutex<HashMap<String, Result<String, String>>>> =
+        LazyLock::new(Default::default);
+    if let Some(made) = MADE.lock().ok().and_then(|m| m.get(url).cloned()) {
+        return made;
+    }
+    let made = encode(url);
+    if let Ok(mut m) = MADE.lock() {
+        m.insert(url.to_owned(), made.clone());
+    }
+    made
+}
+
+fn encode(url: &str) -> Result<String, String> {
     let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
         .map_err(|e| format!("cannot make a QR code for {url}: {e}"))?;
     let n = code.width();

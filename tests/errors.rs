@@ -1224,3 +1224,97 @@ fn a_missing_guide_file_is_one_error_and_falls_back_when_allowed() {
             .exists()
     );
 }
+
+#[test]
+fn a_build_keeps_the_leaflets_whose_inputs_have_not_changed() {
+    let p = Project::new();
+    copy_dir(&common::project().join("templates"), &p.path("templates"));
+    copy_dir(&common::project().join("fonts"), &p.path("fonts"));
+    // builds en and ja (FAQ) into `dir`; the languages it kept from the last build
+    let build = |dir: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "build",
+            "--out",
+            dir,
+            "--templates",
+            "templates",
+            "--fonts",
+            "fonts",
+            "--lang",
+            "en",
+            "--lang",
+            "ja",
+            "--template",
+            "faq",
+        ];
+        args.extend_from_slice(extra);
+        let out = p.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .filter_map(|l| l.strip_suffix("  (up to date)"))
+            .map(|l| {
+                l.split(".pdf")
+                    .next()
+                    .unwrap()
+                    .rsplit('-')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let pdf = |lang: &str| p.path(&format!("out/mynumber-health-insurance-faq-{lang}.pdf"));
+    let none: Vec<String> = vec![];
+    assert_eq!(build("out", &[]), none, "a first build lays out everything");
+    let first = tree(&p.path("out"));
+    let written_at = fs::metadata(pdf("en")).unwrap().modified().unwrap();
+    assert_eq!(build("out", &[]), ["en", "ja"], "nothing changed");
+    assert!(
+        tree(&p.path("out")) == first,
+        "a build that keeps everything publishes the same files"
+    );
+    assert_eq!(
+        fs::metadata(pdf("en")).unwrap().modified().unwrap(),
+        written_at,
+        "not written again"
+    );
+
+    // the text of one language: that language is laid out again
+    p.edit(
+        "ja.toml",
+        "edition = \"{date}版\"",
+        "edition = \"{date} 版\"",
+    );
+    assert_eq!(build("out", &[]), ["en"]);
+    // a template file (even one a template only imports), a font file, the files on disk
+    let common_typ = p.path("templates/common.typ");
+    let mut typ = fs::read_to_string(&common_typ).unwrap();
+    typ.push_str("// a comment\n");
+    fs::write(&common_typ, typ).unwrap();
+    assert_eq!(build("out", &[]), none, "a template changed");
+    let font = fs::File::options()
+        .write(true)
+        .open(p.path("fonts/NotoSans-Regular.ttf"))
+        .unwrap();
+    font.set_modified(std::time::SystemTime::UNIX_EPOCH)
+        .unwrap();
+    assert_eq!(build("out", &[]), none, "a font changed");
+    fs::write(pdf("en"), "not the PDF that was written").unwrap();
+    assert_eq!(build("out", &[]), ["ja"], "a PDF changed on disk");
+    fs::remove_file(p.path("out/previews/mynumber-health-insurance-faq-ja-2.png")).unwrap();
+    assert_eq!(build("out", &[]), ["en"], "a preview is missing");
+    assert_eq!(
+        build("out", &["--rebuild"]),
+        none,
+        "--rebuild lays out everything"
+    );
+
+    // what the kept and rebuilt leaflets published is what a build from scratch publishes
+    assert_eq!(build("out", &[]), ["en", "ja"]);
+    assert_eq!(build("fresh", &[]), none);
+    assert!(
+        tree(&p.path("out")) == tree(&p.path("fresh")),
+        "kept output differs from a fresh build"
+    );
+}
