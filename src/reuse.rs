@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -76,14 +77,14 @@ impl Inputs {
                 .unwrap_or_default()
                 .as_bytes(),
         );
-        for path in files(fonts)? {
+        for path in files_under(fonts).ok()? {
             stamp(
                 &mut h,
                 &path.strip_prefix(fonts).ok()?.to_string_lossy(),
                 &fs::metadata(&path).ok()?,
             );
         }
-        for path in files(templates)? {
+        for path in files_under(templates).ok()? {
             let bytes = fs::read(&path).ok()?;
             field(
                 &mut h,
@@ -141,22 +142,23 @@ fn stamp(h: &mut Sha256, name: &str, meta: &fs::Metadata) {
     field(h, format!("{} {:?}", meta.len(), modified).as_bytes());
 }
 
-/// The files under `dir`, sorted; `None` if it cannot be read.
-fn files(dir: &Path) -> Option<Vec<PathBuf>> {
+/// The files under `dir` and its sub-folders, sorted (what a build reads of the templates
+/// and fonts folders; `watch` looks at the same files). An error if `dir` cannot be read;
+/// an entry that vanishes while it is read (an editor's swap file) is passed over.
+pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in fs::read_dir(&d).ok()? {
-            let path = e.ok()?.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                found.push(path);
+    let mut todo = vec![fs::read_dir(dir)?];
+    while let Some(entries) = todo.pop() {
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.extend(fs::read_dir(e.path())),
+                Ok(_) => found.push(e.path()),
+                Err(_) => {}
             }
         }
     }
     found.sort();
-    Some(found)
+    Ok(found)
 }
 
 /// What the last build wrote into an output folder, as its manifest and SHA256SUMS say.

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::batch::{self, Settings};
 use crate::fonts::FontSet;
 use crate::render::Engine;
+use crate::reuse::files_under;
 use crate::{Failure, content};
 
 /// How often the folders are looked at.
@@ -30,22 +31,15 @@ type Snapshot = BTreeMap<PathBuf, Option<SystemTime>>;
 
 fn snapshot(dirs: &[&Path]) -> Snapshot {
     let mut files = Snapshot::new();
-    let mut todo: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
-    while let Some(dir) = todo.pop() {
-        for e in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = e.path();
-            let name = e.file_name();
+    for dir in dirs {
+        for path in files_under(dir).unwrap_or_default() {
             // editors' swap and backup files, and interrupted atomic writes
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            match e.file_type() {
-                Ok(t) if t.is_dir() => todo.push(path),
-                Ok(_) => {
-                    let modified = e.metadata().ok().and_then(|m| m.modified().ok());
-                    files.insert(path, modified);
-                }
-                Err(_) => {}
+            let hidden = path
+                .strip_prefix(dir)
+                .is_ok_and(|rel| rel.iter().any(|c| c.to_string_lossy().starts_with('.')));
+            if !hidden {
+                let modified = fs::metadata(&path).and_then(|m| m.modified()).ok();
+                files.insert(path, modified);
             }
         }
     }
