@@ -8,7 +8,7 @@ use ab_glyph::{Font as _, FontRef};
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontStyle, FontVariant, FontWeight};
 
-/// Every face of every font file in the font folder.
+/// The faces of the font folder whose family some language's stack names (see [`STACKS`]).
 #[derive(Clone)]
 pub struct FontSet {
     pub fonts: Vec<Font>,
@@ -30,66 +30,104 @@ pub struct Stack {
 
 const LATIN: &[&str] = &["Noto Sans", "Noto Sans CJK JP"];
 
-/// Languages written in Latin (incl. Vietnamese) or Cyrillic script.
-const LATIN_LANGS: [&str; 12] = [
-    "en", "es", "pt", "tl", "fil", "vi", "id", "mn", "fr", "de", "ru", "uk",
-];
-
 /// Japanese official terms are printed with this stack in every leaflet.
 pub const JAPANESE: &[&str] = &["Noto Sans CJK JP", "Noto Sans"];
 
+/// A row of [`STACKS`]: the tags, their families, typst's language (None: the tag itself),
+/// the region, and whether words are kept whole.
+type StackRow = (
+    &'static [&'static str],
+    &'static [&'static str],
+    Option<&'static str>,
+    Option<&'static str>,
+    bool,
+);
+
+/// Which tags use which stack. [`stack_for`] answers from it, and the font folder loads only
+/// the families it names.
+#[rustfmt::skip]
+const STACKS: &[StackRow] = &[
+    (&["ja"], JAPANESE, None, None, false),
+    (&["zh-Hans", "zh-CN", "zh-SG"], &["Noto Sans CJK SC", "Noto Sans"], Some("zh"), Some("CN"), false),
+    (&["zh-Hant", "zh-TW"], &["Noto Sans CJK TC", "Noto Sans"], Some("zh"), Some("TW"), false),
+    (&["ko"], &["Noto Sans CJK KR", "Noto Sans"], None, None, true),
+    (&["th"], &["Noto Sans Thai", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    (&["ne", "hi"], &["Noto Sans Devanagari", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    (&["my"], &["Noto Sans Myanmar", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    (&["km"], &["Noto Sans Khmer", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    (&["pt-BR"], LATIN, Some("pt"), Some("BR"), false),
+    // Latin (incl. Vietnamese) and Cyrillic scripts: Noto Sans.
+    (&["en", "es", "pt", "tl", "fil", "vi", "id", "mn", "fr", "de", "ru", "uk"], LATIN, None, None, false),
+];
+
 /// The font stack of a language tag, or None when leafpress has no fonts for its script.
 pub fn stack_for(tag: &str) -> Option<Stack> {
-    let stack = |families: &'static [&'static str], lang: &'static str, region| {
-        Some(Stack {
-            families,
-            lang,
-            region,
-            keep_words: false,
-        })
-    };
-    match tag {
-        "ja" => stack(JAPANESE, "ja", None),
-        "zh-Hans" | "zh-CN" | "zh-SG" => {
-            stack(&["Noto Sans CJK SC", "Noto Sans"], "zh", Some("CN"))
+    let (tags, families, lang, region, keep_words) = STACKS.iter().find(|s| s.0.contains(&tag))?;
+    Some(Stack {
+        families,
+        lang: lang.unwrap_or(tags.iter().find(|t| **t == tag)?),
+        region: *region,
+        keep_words: *keep_words,
+    })
+}
+
+/// Every family some stack names (lower case, as typst's font book keys them): the faces
+/// of other families in the font folder are not loaded.
+pub fn stacked_families() -> Vec<String> {
+    let mut families: Vec<String> = STACKS
+        .iter()
+        .flat_map(|s| s.1.iter().map(|f| f.to_lowercase()))
+        .collect();
+    families.sort();
+    families.dedup();
+    families
+}
+
+/// Whether the face `index` of `data` may belong to one of `families`, read from its name
+/// table alone (cheap: no character map). typst's family is the font's family name (name
+/// ID 1) with style words trimmed from its end, so a face whose name is not one of
+/// `families` followed by separators and style words is not one of them. Which words
+/// typst trims is its own; this list holds them all (and more), so the test never drops a
+/// face typst would file under a wanted family. (typst's exceptions by PostScript name
+/// rename no face to a family of ours.)
+fn may_be_one_of(data: &[u8], index: u32, families: &[String]) -> bool {
+    const SEPARATORS: [char; 3] = [' ', '-', '_'];
+    #[rustfmt::skip]
+    const STYLE: &[&str] = &[
+        "normal", "italic", "oblique", "slanted", "thin", "th", "hairline", "light", "lt",
+        "regular", "medium", "med", "md", "bold", "bd", "demi", "extb", "black", "blk", "bk",
+        "heavy", "narrow", "condensed", "cond", "cn", "cd", "compressed", "expanded", "exp",
+        "vf", "var", "variable", "extra", "ext", "ex", "x", "semi", "sem", "sm", "dem", "ultra",
+        "book", "it",
+    ];
+    fn is_style(mut word: &str) -> bool {
+        while !word.is_empty() {
+            match STYLE.iter().find_map(|s| word.strip_suffix(s)) {
+                Some(rest) => word = rest,
+                None => return false,
+            }
         }
-        "zh-Hant" | "zh-TW" => stack(&["Noto Sans CJK TC", "Noto Sans"], "zh", Some("TW")),
-        "ko" => Some(Stack {
-            keep_words: true,
-            ..stack(&["Noto Sans CJK KR", "Noto Sans"], "ko", None)?
-        }),
-        "th" => stack(
-            &["Noto Sans Thai", "Noto Sans", "Noto Sans CJK JP"],
-            "th",
-            None,
-        ),
-        "ne" => stack(
-            &["Noto Sans Devanagari", "Noto Sans", "Noto Sans CJK JP"],
-            "ne",
-            None,
-        ),
-        "hi" => stack(
-            &["Noto Sans Devanagari", "Noto Sans", "Noto Sans CJK JP"],
-            "hi",
-            None,
-        ),
-        "my" => stack(
-            &["Noto Sans Myanmar", "Noto Sans", "Noto Sans CJK JP"],
-            "my",
-            None,
-        ),
-        "km" => stack(
-            &["Noto Sans Khmer", "Noto Sans", "Noto Sans CJK JP"],
-            "km",
-            None,
-        ),
-        "pt-BR" => stack(LATIN, "pt", Some("BR")),
-        // Latin, Vietnamese and Cyrillic scripts: Noto Sans.
-        _ => LATIN_LANGS
-            .iter()
-            .find(|l| **l == tag)
-            .and_then(|l| stack(LATIN, l, None)),
+        true
     }
+    let Ok(face) = ttf_parser::Face::parse(data, index) else {
+        return true; // let typst judge it (and report it)
+    };
+    let mut names = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::FAMILY)
+        .filter_map(|n| n.to_string())
+        .peekable();
+    if names.peek().is_none() {
+        return true;
+    }
+    names.any(|name| {
+        let name = name.trim().trim_start_matches('.').to_lowercase();
+        families.iter().any(|family| {
+            name.strip_prefix(family.as_str())
+                .is_some_and(|rest| rest.split(SEPARATORS).all(is_style))
+        })
+    })
 }
 
 impl FontSet {
@@ -122,7 +160,9 @@ impl FontSet {
             .collect();
         paths.sort();
         // Indexing a face reads its character map (the CJK collections have 10 faces of
-        // 65 000 characters each): the files are indexed on every core, largest first.
+        // 65 000 characters each): only the faces of the families some stack names are
+        // indexed (4 of each CJK collection's 10), the files on every core, largest first.
+        let wanted = stacked_families();
         let faces = |path: &PathBuf| -> Result<Vec<Font>, String> {
             let cannot = |e: std::io::Error| format!("cannot read font {}: {e}", path.display());
             // One shared buffer per file: every face of a .ttc borrows it.
@@ -134,8 +174,18 @@ impl FontSet {
             } else {
                 Bytes::new(fs::read(path).map_err(cannot)?)
             };
-            let faces: Vec<Font> = Font::iter(data).collect();
-            if faces.is_empty() {
+            let (mut faces, mut readable) = (Vec::new(), false);
+            for index in 0..ttf_parser::fonts_in_collection(&data).unwrap_or(1) {
+                if !may_be_one_of(&data, index, &wanted) {
+                    readable = true; // a face of a family no stack uses: not indexed
+                } else if let Some(font) = Font::new(data.clone(), index) {
+                    readable = true;
+                    if wanted.contains(&font.info().family.to_lowercase()) {
+                        faces.push(font);
+                    }
+                }
+            }
+            if !readable {
                 return Err(format!(
                     "{} is not a font file typst can read",
                     path.display()
@@ -145,11 +195,31 @@ impl FontSet {
         };
         let size = |p: &PathBuf| fs::metadata(p).map_or(0, |m| m.len() as usize);
         let mut fonts = Vec::new();
+        let mut files = Vec::new();
         for file in crate::parallel::longest_first(0, &paths, size, faces) {
-            fonts.extend(file?);
+            let file = file?;
+            files.extend(file.first().map(|f| f.data().clone()));
+            fonts.extend(file);
         }
+        // typst hashes a font's whole file the first time a layout uses one of its faces (a
+        // memo key): 6 ms for each 20 MB CJK collection, in the way of the first leaflet.
+        // Hash them now on a thread of their own, while the content is read and checked
+        // (the hash is kept in the `Bytes`; a layout that comes first hashes it itself).
+        std::thread::spawn(move || {
+            for data in files {
+                typst::utils::hash128(&data);
+            }
+        });
         if fonts.is_empty() {
-            return Err(format!("no font files in {}", dir.display()));
+            return Err(if paths.is_empty() {
+                format!("no font files in {}", dir.display())
+            } else {
+                format!(
+                    "no font in {} is of a family leafpress uses ({})",
+                    dir.display(),
+                    stacked_families().join(", ")
+                )
+            });
         }
         let book = FontBook::from_fonts(&fonts);
         Ok(FontSet { fonts, book })
@@ -201,6 +271,8 @@ impl Coverage<'_> {
 mod tests {
     use super::FontSet;
     use std::path::Path;
+    use typst::foundations::Bytes;
+    use typst::text::Font;
 
     #[test]
     fn mapped_and_read_fonts_are_the_same_faces_in_the_same_order() {
@@ -219,6 +291,78 @@ mod tests {
         ] {
             assert!(mapped.book.contains_family(family), "{family}");
         }
+    }
+
+    #[test]
+    fn the_faces_loaded_are_those_of_the_stacked_families_all_of_them() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let wanted = super::stacked_families();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ttf" || e == "ttc"))
+            .collect();
+        files.sort();
+        // every face of every file, indexed by typst itself
+        let all: Vec<_> = files
+            .iter()
+            .flat_map(|p| Font::iter(Bytes::new(std::fs::read(p).unwrap())))
+            .map(|f| (f.info().clone(), f.index()))
+            .collect();
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|(info, _)| wanted.contains(&info.family.to_lowercase()))
+            .cloned()
+            .collect();
+        let loaded: Vec<_> = FontSet::load(&dir)
+            .unwrap()
+            .fonts
+            .iter()
+            .map(|f| (f.info().clone(), f.index()))
+            .collect();
+        assert_eq!(loaded, expected);
+        // the collections' Hong Kong and monospaced faces are left out, and only they
+        let left_out: Vec<&str> = all
+            .iter()
+            .filter(|f| !expected.contains(f))
+            .map(|(info, _)| info.family.as_str())
+            .collect();
+        assert_eq!(left_out.len(), 12, "{left_out:?}");
+        assert!(
+            left_out
+                .iter()
+                .all(|f| f.ends_with("CJK HK") || f.starts_with("Noto Sans Mono CJK")),
+            "{left_out:?}"
+        );
+        for tag in [
+            "ja", "ko", "zh-Hans", "zh-Hant", "th", "ne", "my", "km", "en", "pt-BR",
+        ] {
+            let stack = super::stack_for(tag).unwrap();
+            for family in stack.families {
+                assert!(wanted.contains(&family.to_lowercase()), "{tag}: {family}");
+            }
+        }
+    }
+
+    #[test]
+    fn stacks_by_tag() {
+        let s =
+            |tag| super::stack_for(tag).map(|s| (s.families[0], s.lang, s.region, s.keep_words));
+        assert_eq!(s("ja"), Some(("Noto Sans CJK JP", "ja", None, false)));
+        assert_eq!(
+            s("zh-TW"),
+            Some(("Noto Sans CJK TC", "zh", Some("TW"), false))
+        );
+        assert_eq!(
+            s("zh-SG"),
+            Some(("Noto Sans CJK SC", "zh", Some("CN"), false))
+        );
+        assert_eq!(s("ko"), Some(("Noto Sans CJK KR", "ko", None, true)));
+        assert_eq!(s("hi"), Some(("Noto Sans Devanagari", "hi", None, false)));
+        assert_eq!(s("pt-BR"), Some(("Noto Sans", "pt", Some("BR"), false)));
+        assert_eq!(s("uk"), Some(("Noto Sans", "uk", None, false)));
+        assert_eq!(s("ar"), None);
+        assert_eq!(s("pt-PT"), None);
     }
 
     #[test]
