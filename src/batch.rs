@@ -194,6 +194,11 @@ pub fn build_with(
     fonts: &FontSet,
     s: &Settings,
 ) -> Result<(Vec<Written>, bool), Failure> {
+    let last = LastBuild::of(s);
+    if !last.may_keep() {
+        // every leaflet will be laid out: typst's font hashes, while the content is checked
+        fonts.hash_in_background();
+    }
     let (content, diags) = load_and_check(s, Some(fonts))?;
     let jobs = plan(&content, s)?;
     // The problems of what this run builds (not those of a language it was not asked for).
@@ -210,7 +215,6 @@ pub fn build_with(
                 .with_hint("pass a writable folder with --out DIR"),
         )
     })?;
-    let last = LastBuild::of(s);
     // Lay out, export and write the leaflets on every core (each job writes its own files);
     // report in plan order, so that messages and files are those of a sequential run.
     let outcomes = longest_first(s.jobs, &jobs, Job::weight, |job| {

@@ -13,6 +13,8 @@ use typst::text::{Font, FontBook, FontStyle, FontVariant, FontWeight};
 pub struct FontSet {
     pub fonts: Vec<Font>,
     pub book: FontBook,
+    /// Each font file once (its faces share it).
+    files: Vec<Bytes>,
 }
 
 /// The fonts and typographic language of one leaflet language.
@@ -201,15 +203,6 @@ impl FontSet {
             files.extend(file.first().map(|f| f.data().clone()));
             fonts.extend(file);
         }
-        // typst hashes a font's whole file the first time a layout uses one of its faces (a
-        // memo key): 6 ms for each 20 MB CJK collection, in the way of the first leaflet.
-        // Hash them now on a thread of their own, while the content is read and checked
-        // (the hash is kept in the `Bytes`; a layout that comes first hashes it itself).
-        std::thread::spawn(move || {
-            for data in files {
-                typst::utils::hash128(&data);
-            }
-        });
         if fonts.is_empty() {
             return Err(if paths.is_empty() {
                 format!("no font files in {}", dir.display())
@@ -222,7 +215,21 @@ impl FontSet {
             });
         }
         let book = FontBook::from_fonts(&fonts);
-        Ok(FontSet { fonts, book })
+        Ok(FontSet { fonts, book, files })
+    }
+
+    /// typst hashes a font's whole file the first time a layout uses one of its faces (a
+    /// memo key): 6 ms for each 20 MB CJK collection, and its pages read in, in the way of
+    /// the first leaflet. This hashes the files on a thread of its own, to be called before
+    /// work that needs no fonts (the hash is kept in the file's `Bytes`; a layout that
+    /// comes first hashes it itself).
+    pub fn hash_in_background(&self) {
+        let files = self.files.clone();
+        std::thread::spawn(move || {
+            for data in files {
+                typst::utils::hash128(&data);
+            }
+        });
     }
 
     /// The families of `stack` that are missing from the font folder.

@@ -47,6 +47,11 @@ impl LastBuild {
         }
     }
 
+    /// Whether any leaflet may be kept: the output folder records a build with input keys.
+    pub fn may_keep(&self) -> bool {
+        self.inputs.is_some() && self.previous.leaflets.values().any(|r| r.input.is_some())
+    }
+
     /// The input key of a leaflet (none if the run's inputs could not all be read).
     pub fn key(&self, leaflet: &Leaflet) -> Option<String> {
         Some(self.inputs.as_ref()?.key(leaflet))
