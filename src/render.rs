@@ -129,16 +129,15 @@ pub fn png(page: &typst_layout::Page, pixel_per_pt: f64) -> Result<Vec<u8>, Stri
         render_bleed: false,
     };
     let pixmap = typst_render::render(page, &options);
+    // An opaque pixel's premultiplied colour is the colour itself: copied in one pass that
+    // the compiler vectorizes; the pixels that are not opaque (none on a page with a
+    // background) are demultiplied after.
     let mut rgb = vec![0; pixmap.pixels().len() * 3];
-    for ((out, rgba), pixel) in rgb
-        .chunks_exact_mut(3)
-        .zip(pixmap.data().chunks_exact(4))
-        .zip(pixmap.pixels())
-    {
-        if rgba[3] == u8::MAX {
-            // opaque: premultiplied is the colour itself
-            out.copy_from_slice(&rgba[..3]);
-        } else {
+    for (out, rgba) in rgb.chunks_exact_mut(3).zip(pixmap.data().chunks_exact(4)) {
+        out.copy_from_slice(&rgba[..3]);
+    }
+    for (out, pixel) in rgb.chunks_exact_mut(3).zip(pixmap.pixels()) {
+        if pixel.alpha() != u8::MAX {
             let c = pixel.demultiply();
             out.copy_from_slice(&[c.red(), c.green(), c.blue()]);
         }
