@@ -51,12 +51,21 @@ def main():
     fonts = str(Path(args.fonts).resolve())
     py = sys.executable
     one = next(p for p in projects if p.name.endswith("-faq-ja"))
+    # Each project: the PDF as leafpress writes it (PDF/A-2a and PDF/UA-1), and with
+    # "previews" also every page as a PNG at 72 dpi (leafpress's previews), from the same
+    # compiler, so that typst's memo serves the second export from the first's layout.
     compile_one = (
         "import sys, typst\n"
-        "for d in sys.argv[2:]:\n"
-        "    typst.compile(d + '/main.typ', output=d + '/stock.pdf', root=d,"
-        " font_paths=[sys.argv[1]], ignore_system_fonts=True)\n"
+        "previews = sys.argv[2] == 'previews'\n"
+        "for d in sys.argv[3:]:\n"
+        "    c = typst.Compiler(d + '/main.typ', root=d, font_paths=[sys.argv[1]],"
+        " ignore_system_fonts=True)\n"
+        "    c.compile(output=d + '/stock.pdf', pdf_standards=['a-2a', 'ua-1'])\n"
+        "    for n, png in enumerate(c.compile(format='png', ppi=72) if previews else []):\n"
+        "        open(f'{d}/stock-{n + 1}.png', 'wb').write(png)\n"
     )
+    def stock(what, *dirs):
+        return [py, "-c", compile_one, fonts, what, *map(str, dirs)]
     out = args.work / "out"
     fresh = lambda: tempfile.mkdtemp(dir=args.work)  # noqa: E731
     def without_ja(cmd):
@@ -71,15 +80,21 @@ def main():
     rows = [
         measure(f"leafpress build, all {n} leaflets, cold, empty output folder",
                 args.runs, lambda: [run([args.leafpress, "build", "--out", fresh()])]),
-        measure(f"stock typst, one process per leaflet ({n} processes)", args.runs,
-                lambda: [run([py, "-c", compile_one, fonts, str(p)]) for p in projects]),
-        measure(f"stock typst, all {n} in one process", args.runs,
-                lambda: [run([py, "-c", compile_one, fonts, *map(str, projects)])]),
+        measure(f"stock typst, PDFs + previews, one process per leaflet ({n})", args.runs,
+                lambda: [run(stock("previews", p)) for p in projects]),
+        measure(f"stock typst, PDFs + previews, all {n} in one process", args.runs,
+                lambda: [run(stock("previews", *projects))]),
         measure("leafpress build --lang ja --template faq, cold, empty folder", args.runs,
                 lambda: [run([args.leafpress, "build", "--out", fresh(), "--lang", "ja",
                               "--template", "faq"])]),
-        measure("stock typst, faq-ja alone (incl. interpreter start)", args.runs,
-                lambda: [run([py, "-c", compile_one, fonts, str(one)])]),
+        measure("stock typst, PDF + previews, faq-ja alone (incl. interpreter start)",
+                args.runs, lambda: [run(stock("previews", one))]),
+        measure(f"stock typst, PDFs only, one process per leaflet ({n})", args.runs,
+                lambda: [run(stock("pdf", p)) for p in projects]),
+        measure(f"stock typst, PDFs only, all {n} in one process", args.runs,
+                lambda: [run(stock("pdf", *projects))]),
+        measure("stock typst, PDF only, faq-ja alone (incl. interpreter start)", args.runs,
+                lambda: [run(stock("pdf", one))]),
         measure("python interpreter start + import typst (no compile)", args.runs,
                 lambda: [run([py, "-c", "import typst"])]),
         measure(f"leafpress build --rebuild, all {n}, over its own output", args.runs,
@@ -92,20 +107,25 @@ def main():
                 lambda: [run([args.leafpress, "build", "--out", out, "--lang", "ja",
                               "--template", "faq"])]),
     ]
-    print(f"{args.runs} runs each, {os.cpu_count()} cores; leafpress writes PDFs, previews, "
-          "manifest and index; stock typst writes the PDFs only\n")
-    print(f"{'what':<62} {'median':>8} {'spread':>17} {'peak RSS':>9}")
+    print(f"{args.runs} runs each, {os.cpu_count()} cores; leafpress writes PDFs (PDF/A-2a, "
+          "PDF/UA-1), 72-dpi page previews, manifest and index; stock typst the same PDFs, "
+          "and the previews where it says so\n")
+    print(f"{'what':<68} {'median':>8} {'spread':>17} {'peak RSS':>9}")
     for r in rows:
         spread = f"{r['min']:.3f}–{r['max']:.3f} s"
-        print(f"{r['name']:<62} {r['median']:7.3f}s {spread:>17} {r['rss']:6.0f} MB")
-    lp, per, inone, lp1, st1 = (r["median"] for r in rows[:5])
+        print(f"{r['name']:<68} {r['median']:7.3f}s {spread:>17} {r['rss']:6.0f} MB")
+    lp, per, inone, lp1, st1, per_pdf, inone_pdf, st1_pdf = (r["median"] for r in rows[:8])
+    kept, kept1 = rows[10]["median"], rows[12]["median"]
     print()
-    print(f"leafpress vs stock typst one process per leaflet: {per / lp:.2f}x faster")
-    print(f"leafpress vs stock typst all in one process:      {inone / lp:.2f}x faster")
-    print(f"one leaflet (faq-ja), leafpress vs stock typst:   {st1 / lp1:.2f}x faster")
-    print("(cold leafpress against stock typst, which has no memory of a last build; with every")
-    print(f" leaflet up to date: {per / rows[7]['median']:.0f}x / {inone / rows[7]['median']:.0f}x"
-          f" / {st1 / rows[9]['median']:.0f}x)")
+    print("leafpress (cold) vs stock typst     same files (PDF + previews)   PDFs only")
+    print(f"  one process per leaflet            {per / lp:5.2f}x faster"
+          f"                 {per_pdf / lp:5.2f}x faster")
+    print(f"  all in one process                 {inone / lp:5.2f}x faster"
+          f"                 {inone_pdf / lp:5.2f}x faster")
+    print(f"  one leaflet (faq-ja)               {st1 / lp1:5.2f}x faster"
+          f"                 {st1_pdf / lp1:5.2f}x faster")
+    print("(stock typst has no memory of a last build; with every leaflet up to date, same")
+    print(f" files: {per / kept:.0f}x / {inone / kept:.0f}x / {st1 / kept1:.0f}x)")
 
 
 if __name__ == "__main__":
