@@ -140,6 +140,40 @@ content/mynumber-health-insurance/ja.toml:54:9: error: unknown key `titel` in [f
 }
 
 #[test]
+fn a_fact_nothing_prints_is_reported_until_one_language_uses_it() {
+    let p = Project::new();
+    p.edit(
+        "facts.toml",
+        "hiecc = { number = \"011-200-9595\"",
+        "spare = { number = \"011-200-9596\", toll-free = false, source = \"a test\" }\nhiecc = { number = \"011-200-9595\"",
+    );
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert_eq!(
+        stdout(&out),
+        "content/mynumber-health-insurance/facts.toml:41:1: warning: fact `phones.spare` is not used by any language or template
+  hint: use it with {phone:spare}, or remove it if it is no longer needed
+0 error(s), 1 warning(s)
+",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // a placeholder in one string of one language is a use
+    p.edit(
+        "vi.toml",
+        "heading = \"Quý vị có biết?\"",
+        "heading = \"Quý vị có biết? {phone:spare}\"",
+    );
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    assert_eq!(
+        stdout(&out),
+        "0 error(s), 0 warning(s)\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn unknown_fact_id_in_a_placeholder() {
     let p = Project::new();
     p.edit("vi.toml", "{phone:card-fallback}", "{phone:card-fallbak}");

@@ -197,11 +197,9 @@ pub fn resolve(s: &str, facts: &Facts, labels: &dyn Labels) -> Result<Vec<Run>, 
     }
 }
 
-/// The ids referenced by placeholders of `kind` in `s`.
-pub fn references<'a>(s: &'a str, kind: &str) -> impl Iterator<Item = &'a str> {
-    pieces(s)
-        .into_iter()
-        .filter_map(move |(_, _, p)| p.filter(|(k, _)| *k == kind).map(|(_, id)| id))
+/// The placeholders of `s` as (kind, id), of any kind: `{kind:id}`.
+pub fn placeholders(s: &str) -> impl Iterator<Item = (&str, &str)> {
+    pieces(s).into_iter().filter_map(|(_, _, p)| p)
 }
 
 fn push_plain(runs: &mut Vec<Run>, text: &str) {

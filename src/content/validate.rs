@@ -456,12 +456,14 @@ fn used_facts<'a>(topic: &'a Topic, templates_text: &str) -> BTreeSet<(&'static 
     for lang in topic.langs.values() {
         for block in lang.blocks.values() {
             for_each_string(block, |s, _| {
-                for kind in text::KINDS {
-                    for id in text::references(s, kind) {
-                        // Borrow the id from the facts (it outlives the strings scanned).
-                        if let Some(k) = fact_key(f, kind, id) {
-                            used.insert((kind, k));
-                        }
+                for (kind, id) in text::placeholders(s) {
+                    // The kind from KINDS and the id from the facts (both outlive the
+                    // strings scanned); an unknown kind or id is reported elsewhere.
+                    let known = text::KINDS.into_iter().find(|k| *k == kind);
+                    if let Some((kind, k)) =
+                        known.and_then(|kind| Some((kind, fact_key(f, kind, id)?)))
+                    {
+                        used.insert((kind, k));
                     }
                 }
             });
