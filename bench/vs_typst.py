@@ -61,7 +61,8 @@ def main():
         "    c = typst.Compiler(d + '/main.typ', root=d, font_paths=[sys.argv[1]],"
         " ignore_system_fonts=True)\n"
         "    c.compile(output=d + '/stock.pdf', pdf_standards=['a-2a', 'ua-1'])\n"
-        "    for n, png in enumerate(c.compile(format='png', ppi=72) if previews else []):\n"
+        "    pngs = c.compile(format='png', ppi=72) if previews else []\n"
+        "    for n, png in enumerate([pngs] if isinstance(pngs, bytes) else pngs):\n"
         "        open(f'{d}/stock-{n + 1}.png', 'wb').write(png)\n"
     )
     def stock(what, *dirs):
