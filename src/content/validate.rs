@@ -459,10 +459,10 @@ fn used_facts<'a>(topic: &'a Topic, templates_text: &str) -> BTreeSet<(&'static 
                 for (kind, id) in text::placeholders(s) {
                     // The kind from KINDS and the id from the facts (both outlive the
                     // strings scanned); an unknown kind or id is reported elsewhere.
-                    let known = text::KINDS.into_iter().find(|k| *k == kind);
-                    if let Some((kind, k)) =
-                        known.and_then(|kind| Some((kind, fact_key(f, kind, id)?)))
-                    {
+                    let Some(kind) = text::KINDS.into_iter().find(|k| *k == kind) else {
+                        continue;
+                    };
+                    if let Some(k) = fact_key(f, kind, id) {
                         used.insert((kind, k));
                     }
                 }
