@@ -6,10 +6,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use leafpress::batch::{self, Settings};
+use leafpress::batch;
 use leafpress::content::{self, values::Date};
 use leafpress::fonts::FontSet;
 use leafpress::render::Engine;
+use leafpress::settings::Settings;
 
 fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -51,7 +52,7 @@ fn benches(c: &mut Criterion) {
         c.bench_function(&name, |b| {
             b.iter(|| {
                 black_box(
-                    batch::render_one(&engine, topic, template, &topic.langs[tag], false)
+                    leafpress::fit::render_one(&engine, topic, template, &topic.langs[tag], false)
                         .ok()
                         .unwrap()
                         .pdf
@@ -72,7 +73,7 @@ fn benches(c: &mut Criterion) {
             },
         )
     };
-    let en = batch::render_one(&engine, topic, "faq", &topic.langs["en"], false)
+    let en = leafpress::fit::render_one(&engine, topic, "faq", &topic.langs["en"], false)
         .ok()
         .unwrap();
     c.bench_function("preview: one page as PNG (en, page 1, 72 dpi)", |b| {

@@ -95,6 +95,9 @@ pub struct ExportArgs {
     pub dir: PathBuf,
     #[command(flatten)]
     pub only: Only,
+    /// Overwrite projects that exist already (they may hold hand-made changes).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Where content, templates and fonts are (defaults: the project folder's).
@@ -145,12 +148,20 @@ fn http_url(s: &str) -> Result<String, String> {
     }
 }
 
+fn percent(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err("write a percentage from 0 to 100, e.g. 100 or 87.5".into()),
+    }
+}
+
 /// How old a printed fact's source may be.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct FactAge {
-    /// Warn about printed facts whose `as-of` is more than this many months old.
-    #[arg(long = "max-fact-age", value_name = "MONTHS", default_value_t = 12)]
-    pub months: u32,
+    /// Warn about printed facts whose `as-of` is more than this many months old (default:
+    /// the topic's `max-fact-age-months`, else 12).
+    #[arg(long = "max-fact-age", value_name = "MONTHS")]
+    pub months: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -175,8 +186,9 @@ pub struct CheckArgs {
 pub struct StatusArgs {
     #[command(flatten)]
     pub paths: Paths,
-    /// Exit 1 if any language has less than this percentage of blocks translated and current.
-    #[arg(long, value_name = "PERCENT")]
+    /// Exit 1 if any language has less than this percentage of blocks translated and current
+    /// (0 to 100).
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
     pub fail_under: Option<f64>,
     /// Exit 1 if any block is outdated.
     #[arg(long)]

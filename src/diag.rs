@@ -3,6 +3,7 @@
 //! pipes, and on a terminal also the offending line with a caret under the column
 //! (annotate-snippets, as rustc, typst-cli and just show it).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -150,17 +151,26 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = self.path.display().to_string();
+        let path = printable(&self.path.display().to_string()).into_owned();
+        let message = printable(&self.message);
+        let line = printable(&snippet.line);
+        if line != snippet.line.as_str() {
+            // the caret would point at the wrong column of the escaped line
+            return self.to_string();
+        }
         let mut report = vec![
-            level.primary_title(&self.message).element(
+            level.primary_title(message.as_ref()).element(
                 annotate_snippets::Snippet::source(&snippet.line)
                     .line_start(position.line)
                     .path(&path)
                     .annotation(AnnotationKind::Primary.span(snippet.span.clone())),
             ),
         ];
-        if let Some(hint) = &self.hint {
-            report.push(Group::with_title(Level::HELP.secondary_title(hint)));
+        let hint = self.hint.as_deref().map(printable);
+        if let Some(hint) = &hint {
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(hint.as_ref()),
+            ));
         }
         let renderer = if color {
             Renderer::styled()
@@ -173,7 +183,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", printable(&self.path.display().to_string()))?;
         if let Some(p) = self.position {
             write!(f, ":{}:{}", p.line, p.column)?;
         }
@@ -181,12 +191,34 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, ": {severity}: {}", self.message)?;
+        write!(f, ": {severity}: {}", printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", printable(hint))?;
         }
         Ok(())
     }
+}
+
+/// `s` as it may be printed to a terminal or a log: control characters (a newline in a file
+/// name, ESC, NUL; not a tab) are written as `\u{1b}` escapes, so that a name can neither
+/// break a log's lines nor drive the terminal. Everything else, every script, prints as
+/// itself.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && c != '\t';
+    if !s.chars().any(escaped) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if escaped(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Sorts diagnostics by file and position so that a run's report reads top to bottom.
@@ -234,6 +266,17 @@ mod tests {
         assert_eq!(
             Position::of_offset(text, x),
             Position { line: 2, column: 9 }
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_logs() {
+        assert_eq!(printable("vi.toml"), "vi.toml");
+        assert_eq!(printable("a\nb\u{1b}[31m"), "a\\u{a}b\\u{1b}[31m");
+        let d = Diagnostic::error(Path::new("con\ntent/x\u{7}.toml"), "bad \u{0}");
+        assert_eq!(
+            d.to_string(),
+            "con\\u{a}tent/x\\u{7}.toml: error: bad \\u{0}"
         );
     }
 

@@ -1,12 +1,40 @@
 //! Fonts: loads the bundled fonts from `fonts/` (never system fonts, so every machine prints
 //! the same), says which font stack each language uses, and checks that a stack covers text.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use ab_glyph::{Font as _, FontRef};
+
+use crate::sandbox::Root;
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontStyle, FontVariant, FontWeight};
+
+/// The largest font file leafpress reads (a CJK collection is about 20 MB).
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The faces the stacks need, (family, weight, the file it comes in): regular text and bold
+/// (the templates use both). A font folder without one of them is refused.
+#[rustfmt::skip]
+pub const FACES: &[(&str, u16, &str)] = &[
+    ("Noto Sans", 400, "NotoSans-Regular.ttf"),
+    ("Noto Sans", 700, "NotoSans-Bold.ttf"),
+    ("Noto Sans CJK JP", 400, "NotoSansCJK-Regular.ttc"),
+    ("Noto Sans CJK JP", 700, "NotoSansCJK-Bold.ttc"),
+    ("Noto Sans CJK KR", 400, "NotoSansCJK-Regular.ttc"),
+    ("Noto Sans CJK KR", 700, "NotoSansCJK-Bold.ttc"),
+    ("Noto Sans CJK SC", 400, "NotoSansCJK-Regular.ttc"),
+    ("Noto Sans CJK SC", 700, "NotoSansCJK-Bold.ttc"),
+    ("Noto Sans CJK TC", 400, "NotoSansCJK-Regular.ttc"),
+    ("Noto Sans CJK TC", 700, "NotoSansCJK-Bold.ttc"),
+    ("Noto Sans Thai", 400, "NotoSansThai-Regular.ttf"),
+    ("Noto Sans Thai", 700, "NotoSansThai-Bold.ttf"),
+    ("Noto Sans Devanagari", 400, "NotoSansDevanagari-Regular.ttf"),
+    ("Noto Sans Devanagari", 700, "NotoSansDevanagari-Bold.ttf"),
+    ("Noto Sans Myanmar", 400, "NotoSansMyanmar-Regular.ttf"),
+    ("Noto Sans Myanmar", 700, "NotoSansMyanmar-Bold.ttf"),
+    ("Noto Sans Khmer", 400, "NotoSansKhmer-Regular.ttf"),
+    ("Noto Sans Khmer", 700, "NotoSansKhmer-Bold.ttf"),
+];
 
 /// The faces of the font folder whose family some language's stack names (see [`STACKS`]).
 #[derive(Clone)]
@@ -147,34 +175,42 @@ impl FontSet {
     }
 
     fn open(dir: &Path, mapped: bool) -> Result<FontSet, String> {
-        let entries = fs::read_dir(dir)
-            .map_err(|e| format!("cannot read the font folder {}: {e}", dir.display()))?;
-        let mut paths: Vec<_> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    matches!(
-                        e.to_ascii_lowercase().as_str(),
-                        "ttf" | "otf" | "ttc" | "otc"
-                    )
-                })
+        let shown = |p: &Path| crate::diag::printable(&p.display().to_string()).into_owned();
+        let cannot = |e: std::io::Error| format!("cannot read the font folder {}: {e}", shown(dir));
+        let root = Root::new(dir, MAX_FONT_BYTES).map_err(cannot)?;
+        let is_font = |p: &Path| {
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "ttf" | "otf" | "ttc" | "otc"
+                )
             })
-            .collect();
-        paths.sort();
+        };
+        let mut paths = Vec::new();
+        for (path, ok) in root.walk().map_err(cannot)? {
+            if path.parent() != Some(dir) || !is_font(&path) {
+                continue;
+            }
+            if let Err(why) = ok {
+                return Err(format!("cannot read font {}: {why}", shown(&path)));
+            }
+            paths.push(path);
+        }
         // Indexing a face reads its character map (the CJK collections have 10 faces of
         // 65 000 characters each): only the faces of the families some stack names are
         // indexed (4 of each CJK collection's 10), the files on every core, largest first.
         let wanted = stacked_families();
         let faces = |path: &PathBuf| -> Result<Vec<Font>, String> {
-            let cannot = |e: std::io::Error| format!("cannot read font {}: {e}", path.display());
+            let cannot = |e: String| format!("cannot read font {}: {e}", shown(path));
             // One shared buffer per file: every face of a .ttc borrows it.
             let data = if mapped {
-                let file = fs::File::open(path).map_err(cannot)?;
+                let (file, _) = root.open(path).map_err(|e| cannot(e.to_string()))?;
                 // SAFETY: the map is read-only and lives as long as the fonts; the fonts
                 // folder is not written while a one-shot run uses it (see `map`).
-                Bytes::new(unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)?)
+                let map = unsafe { memmap2::Mmap::map(&file) };
+                Bytes::new(map.map_err(|e| cannot(e.to_string()))?)
             } else {
-                Bytes::new(fs::read(path).map_err(cannot)?)
+                Bytes::new(root.read(path).map_err(|e| cannot(e.to_string()))?)
             };
             let (mut faces, mut readable) = (Vec::new(), false);
             for index in 0..ttf_parser::fonts_in_collection(&data).unwrap_or(1) {
@@ -188,14 +224,11 @@ impl FontSet {
                 }
             }
             if !readable {
-                return Err(format!(
-                    "{} is not a font file typst can read",
-                    path.display()
-                ));
+                return Err(format!("{} is not a font file typst can read", shown(path)));
             }
             Ok(faces)
         };
-        let size = |p: &PathBuf| fs::metadata(p).map_or(0, |m| m.len() as usize);
+        let size = |p: &PathBuf| root.resolve(p).map_or(0, |(_, m)| m.len() as usize);
         let mut fonts = Vec::new();
         let mut files = Vec::new();
         for file in crate::parallel::longest_first(0, &paths, size, faces) {
@@ -205,14 +238,38 @@ impl FontSet {
         }
         if fonts.is_empty() {
             return Err(if paths.is_empty() {
-                format!("no font files in {}", dir.display())
+                format!("no font files in {}", shown(dir))
             } else {
                 format!(
                     "no font in {} is of a family leafpress uses ({})",
-                    dir.display(),
+                    shown(dir),
                     stacked_families().join(", ")
                 )
             });
+        }
+        // Every face a stack needs must be there: typst would otherwise set the text in
+        // whatever face it finds (Latin in the CJK font), without a word.
+        let missing: Vec<String> = FACES
+            .iter()
+            .filter(|(family, weight, _)| {
+                !fonts.iter().any(|f| {
+                    let i = f.info();
+                    i.family.eq_ignore_ascii_case(family)
+                        && i.variant.weight == FontWeight::from_number(*weight)
+                        && i.variant.style == FontStyle::Normal
+                })
+            })
+            .map(|(family, weight, file)| {
+                let style = if *weight >= 700 { "Bold" } else { "Regular" };
+                format!("{family} {style} ({file})")
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "the font folder {} lacks {}: every language's text needs its faces (see fonts/README.md)",
+                shown(dir),
+                missing.join(", ")
+            ));
         }
         let book = FontBook::from_fonts(&fonts);
         Ok(FontSet { fonts, book, files })
@@ -349,6 +406,48 @@ mod tests {
                 assert!(wanted.contains(&family.to_lowercase()), "{tag}: {family}");
             }
         }
+    }
+
+    #[test]
+    fn every_stacked_family_declares_its_regular_and_bold_faces() {
+        for family in super::stacked_families() {
+            for weight in [400, 700] {
+                assert!(
+                    super::FACES
+                        .iter()
+                        .any(|(f, w, _)| f.to_lowercase() == family && *w == weight),
+                    "{family} {weight}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_face_is_an_error_never_a_fallback() {
+        let dir = tempfile::tempdir().unwrap();
+        let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        for e in std::fs::read_dir(&fonts).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n != "NotoSans-Regular.ttf") {
+                std::os::unix::fs::symlink(&p, dir.path().join(p.file_name().unwrap())).ok();
+            }
+        }
+        // the links lead out of the folder: refused as such
+        let e = FontSet::map(dir.path()).err().unwrap();
+        assert!(e.contains("a link that leads outside its folder"), "{e}");
+        for e in std::fs::read_dir(dir.path()).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::remove_file(&p).unwrap();
+            std::fs::copy(fonts.join(p.file_name().unwrap()), &p).unwrap();
+        }
+        let e = FontSet::map(dir.path()).err().unwrap();
+        assert_eq!(
+            e,
+            format!(
+                "the font folder {} lacks Noto Sans Regular (NotoSans-Regular.ttf): every language's text needs its faces (see fonts/README.md)",
+                dir.path().display()
+            )
+        );
     }
 
     #[test]

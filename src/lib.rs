@@ -3,24 +3,37 @@
 //! The stages, each a module, data in and data out:
 //!
 //! ```text
-//! content (TOML) ──content::load + validate──▶ model ──leaflet::build──▶ template data (JSON, QR SVGs)
-//!     ──render::Engine::compile (typst)──▶ pages ──render::Engine::pdf──▶ PDF bytes ──batch──▶ output/
+//! content (TOML) ──content::load + validate──▶ model ──plan──▶ jobs
+//!     ──leaflet::build──▶ template data (JSON, QR SVGs)
+//!     ──fit (render::Engine: typst layout, PDF)──▶ PDF bytes, pages
+//!     ──writer (the only code that writes: lock, staging, temporaries)──▶ output/
+//!     ──publish──▶ manifest.json, SHA256SUMS, index.html
 //! ```
+//!
+//! `batch` runs these stages for `build` and `check`; every file read goes through
+//! `sandbox` (a regular file inside its folder, never a link out or a FIFO).
 
 pub mod batch;
 pub mod cli;
 pub mod content;
 pub mod diag;
+pub mod export;
+pub mod fit;
 pub mod fonts;
 pub mod glyphs;
 pub mod leaflet;
 pub mod parallel;
+pub mod plan;
 pub mod publish;
 pub mod qr;
 pub mod render;
 pub mod reuse;
+pub mod sandbox;
+pub mod settings;
 pub mod status;
+pub mod templates;
 pub mod watch;
+pub mod writer;
 
 /// Why a command could not do its work (problems in content are reported as diagnostics).
 #[derive(Debug)]

@@ -6,13 +6,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use unicode_width::UnicodeWidthStr;
 
-use leafpress::batch::{self, Settings};
+use leafpress::batch;
 use leafpress::cli::{
     CheckArgs, Cli, Command, Leaflets, MessageFormat, Paths, StampArgs, StatusArgs,
 };
 use leafpress::content::values::Date;
 use leafpress::content::{self, Content};
 use leafpress::diag::{Diagnostic, Style};
+use leafpress::settings::{self as run_settings, Settings};
 use leafpress::status::{self, BlockState};
 use leafpress::{Failure, exit};
 
@@ -26,31 +27,51 @@ fn main() -> ExitCode {
         MessageFormat::Auto if on_stdout => Style::for_stream(std::io::stdout().is_terminal()),
         MessageFormat::Auto => Style::for_stream(std::io::stderr().is_terminal()),
     };
+    let pdf_date =
+        match run_settings::source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()) {
+            Ok(d) => d,
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return ExitCode::from(exit::USAGE_OR_IO);
+            }
+        };
+    let settings = |p: &Paths, today: Date| Settings {
+        pdf_date,
+        ..project_settings(p, today, style)
+    };
+    let leaflets = |p: &Paths, l: Leaflets| Settings {
+        out: l.out,
+        langs: l.only.langs,
+        templates_wanted: l.only.template_names,
+        allow_missing: l.allow_missing,
+        ..settings(p, Date::today())
+    };
     let result = match cli.command {
         Command::Build(a) => build(Settings {
             max_fact_age_months: a.age.months,
             base_url: a.base_url,
             jobs: a.jobs,
             reuse: !a.rebuild,
-            ..leaflets(&a.paths, a.leaflets, style)
+            ..leaflets(&a.paths, a.leaflets)
         }),
         Command::List(p) => list(&p, style),
-        Command::Check(a) => check(&a, style),
+        Command::Check(a) => check(&a, style, settings),
         Command::Status(a) => status(&a, style),
         Command::Stamp(a) => stamp(&a, style),
         Command::Watch(a) => leafpress::watch::run(&Settings {
             publish: false,
             one_shot: false,
             reuse: false,
-            ..leaflets(&a.paths, a.leaflets, style)
+            ..leaflets(&a.paths, a.leaflets)
         }),
         Command::ExportTypst(a) => export_typst(
             &Settings {
                 langs: a.only.langs,
                 templates_wanted: a.only.template_names,
-                ..settings(&a.paths, Date::today(), style)
+                ..settings(&a.paths, Date::today())
             },
             &a.dir,
+            a.force,
         ),
     };
     match result {
@@ -66,19 +87,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// The leaflets asked for, into the output folder asked for.
-fn leaflets(p: &Paths, l: Leaflets, style: Style) -> Settings {
-    Settings {
-        out: l.out,
-        langs: l.only.langs,
-        templates_wanted: l.only.template_names,
-        allow_missing: l.allow_missing,
-        ..settings(p, Date::today(), style)
-    }
-}
-
 /// The project's folders as given, every language and template, nothing written yet.
-fn settings(p: &Paths, today: Date, style: Style) -> Settings {
+fn project_settings(p: &Paths, today: Date, style: Style) -> Settings {
     Settings {
         content: p.content.clone(),
         templates: p.templates.clone(),
@@ -93,8 +103,8 @@ fn build(s: Settings) -> Result<u8, Failure> {
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
-fn export_typst(s: &Settings, dir: &std::path::Path) -> Result<u8, Failure> {
-    let failed = batch::export_typst(s, dir)?;
+fn export_typst(s: &Settings, dir: &std::path::Path, force: bool) -> Result<u8, Failure> {
+    let failed = leafpress::export::export_typst(s, dir, force)?;
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
@@ -131,7 +141,11 @@ fn list(p: &Paths, style: Style) -> Result<u8, Failure> {
     })
 }
 
-fn check(a: &CheckArgs, style: Style) -> Result<u8, Failure> {
+fn check(
+    a: &CheckArgs,
+    style: Style,
+    settings: impl Fn(&Paths, Date) -> Settings,
+) -> Result<u8, Failure> {
     let today = match &a.today {
         Some(t) => Date::parse(t).ok_or_else(|| {
             Failure::Usage(format!("--today `{t}` is not a date; write YYYY-MM-DD"))
@@ -142,14 +156,15 @@ fn check(a: &CheckArgs, style: Style) -> Result<u8, Failure> {
         allow_missing: a.allow_missing,
         strict: a.strict,
         max_fact_age_months: a.age.months,
-        ..settings(&a.paths, today, style)
+        ..settings(&a.paths, today)
     };
     let fonts = batch::load_fonts(&s)?;
-    let (content, mut diags) = batch::load_and_check(&s, Some(&fonts))?;
-    // Lay out every leaflet too: template errors and overflow are found only that way.
-    if !diags.iter().any(Diagnostic::is_error) {
-        diags.extend(batch::check_layout(&content, &s, fonts));
-    }
+    let templates_root = leafpress::templates::root(&s.templates)?;
+    let (content, mut diags) = batch::load_and_check(&s, Some(&fonts), &templates_root)?;
+    // Lay out every leaflet too (those whose content has no errors): template errors and
+    // overflow are found only that way.
+    let layout = batch::check_layout(&content, &s, fonts, &templates_root, &diags)?;
+    diags.extend(layout);
     for d in &diags {
         println!("{}", d.render(style));
     }
@@ -256,7 +271,7 @@ fn stamp(a: &StampArgs, style: Style) -> Result<u8, Failure> {
                 continue;
             }
             let stamped = status::stamp(text, lang, source, &here);
-            batch::write_atomic(path, stamped.as_bytes())
+            leafpress::writer::write_atomic(path, stamped.as_bytes())
                 .map_err(|e| Failure::Io(Diagnostic::error(path, format!("cannot write: {e}"))))?;
             println!(
                 "{}: stamped {} block(s) as translated from the current {} text",

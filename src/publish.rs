@@ -1,17 +1,25 @@
 //! Publish stage: what goes out beside the PDFs of a run, built from what the run wrote:
 //! `manifest.json` (for CI, mail merge, publishing), `SHA256SUMS` (for `sha256sum -c`) and
-//! `index.html` (the counter page: pick a language, print). Data in, text out; `batch`
-//! writes the files.
+//! `index.html` (the counter page: pick a language, print). Data in, text out; the writer
+//! (`writer`) writes the files.
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::content::{self, Topic, validate};
 use crate::qr;
 
-/// One leaflet this run wrote, as it is published.
-#[derive(Debug, Clone, Serialize)]
+/// The files written beside the PDFs, and the folder of the page previews.
+pub const MANIFEST: &str = "manifest.json";
+pub const SHA256SUMS: &str = "SHA256SUMS";
+pub const INDEX: &str = "index.html";
+pub const PREVIEWS: &str = "previews";
+
+/// One leaflet of the output folder, as it is published: written (or kept up to date) by
+/// this run, or kept from an earlier build.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Entry {
     /// The PDF, relative to the output folder.
@@ -23,7 +31,7 @@ pub struct Entry {
     pub language: Language,
     /// The leaflet's title, in its language.
     pub title: String,
-    pub translation: &'static str,
+    pub translation: String,
     pub edition: String,
     pub pages: usize,
     pub bytes: usize,
@@ -35,11 +43,16 @@ pub struct Entry {
     /// The key of everything it was made from (see `reuse`): a build that finds the same
     /// key, and the files as listed here, keeps them.
     pub input: Option<String>,
+    /// Not made by the run that wrote this manifest: it failed, or was not asked for
+    /// (`--lang`), and the good leaflet of an earlier build stays published until a new
+    /// one replaces it.
+    #[serde(default)]
+    pub from_earlier_build: bool,
 }
 
 /// A language as a counter needs it: its tag, its name in its own script, and its name in
 /// the staff's language.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Language {
     pub tag: String,
@@ -48,6 +61,62 @@ pub struct Language {
     /// Where it stands in the order a counter looks for it (the MHLW leaflet's order).
     #[serde(skip)]
     pub order: usize,
+}
+
+/// The language the staff read at the counter: names of languages and templates come from
+/// its file.
+pub const STAFF_LANGUAGE: &str = "ja";
+
+/// Where language `tag` stands in the topic's `counter-order` (others after, by tag).
+pub fn counter_order(topic: &Topic, tag: &str) -> usize {
+    let order = &topic.facts.counter_order;
+    order.iter().position(|t| t == tag).unwrap_or(order.len())
+}
+
+/// A language as the counter page shows it: its own name, its name in the staff's language
+/// (`[language-names]` of ja.toml: the tag, else its language subtag), its place in the
+/// topic's `counter-order`.
+pub fn language(topic: &Topic, lang: &content::Lang) -> Language {
+    let staff = topic.langs.get(STAFF_LANGUAGE);
+    let named = |key: &str| {
+        staff
+            .and_then(|l| l.blocks.get(validate::LANGUAGE_NAMES))
+            .and_then(|b| b.fields.get(key))
+            .and_then(|f| match f.get_ref() {
+                content::Field::Text(t) => Some(t.clone()),
+                content::Field::List(_) => None,
+            })
+    };
+    let primary = lang.tag.split('-').next().unwrap_or(&lang.tag);
+    Language {
+        tag: lang.tag.clone(),
+        name: lang.name.clone(),
+        name_ja: named(&lang.tag)
+            .or_else(|| named(primary))
+            .unwrap_or_else(|| lang.tag.clone()),
+        order: counter_order(topic, &lang.tag),
+    }
+}
+
+/// A template's name in the staff's language: the `label` of its `[<template>-header]`.
+pub fn template_name(topic: &Topic, template: &str) -> String {
+    let header = format!("{template}-header");
+    [STAFF_LANGUAGE, topic.facts.source_language.as_str()]
+        .iter()
+        .filter_map(|tag| {
+            topic
+                .langs
+                .get(*tag)?
+                .blocks
+                .get(&header)?
+                .fields
+                .get("label")
+        })
+        .find_map(|f| match f.get_ref() {
+            content::Field::Text(t) => Some(t.clone()),
+            content::Field::List(_) => None,
+        })
+        .unwrap_or_else(|| template.to_owned())
 }
 
 /// The SHA-256 of `bytes`, as lowercase hex.
@@ -76,13 +145,57 @@ pub fn manifest(entries: &[Entry]) -> String {
     text
 }
 
-/// `SHA256SUMS`, as `sha256sum -c` reads it: `<hex>  <file>` per line, sorted by file.
+/// `SHA256SUMS`, as `sha256sum -c` reads it: `<hex>  <file>` per line, sorted by file. A
+/// name with a backslash or a line break is written as GNU coreutils writes it (the line
+/// starts with `\\`, and `\\`, `\n`, `\r` are escaped), so that it cannot break the file.
 pub fn sha256sums(files: &[(String, String)]) -> String {
     let mut files = files.to_vec();
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files
         .iter()
-        .map(|(sum, f)| format!("{sum}  {f}\n"))
+        .map(|(sum, f)| {
+            if f.contains(['\\', '\n', '\r']) {
+                let f = f
+                    .replace('\\', "\\\\")
+                    .replace('\n', "\\n")
+                    .replace('\r', "\\r");
+                format!("\\{sum}  {f}\n")
+            } else {
+                format!("{sum}  {f}\n")
+            }
+        })
+        .collect()
+}
+
+/// The lines of a `SHA256SUMS` as (file, sum), escapes undone (see [`sha256sums`]).
+pub fn read_sha256sums(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let (escaped, line) = match line.strip_prefix('\\') {
+                Some(rest) => (true, rest),
+                None => (false, line),
+            };
+            let (sum, file) = line.split_once("  ")?;
+            let file = if escaped {
+                let mut out = String::new();
+                let mut chars = file.chars();
+                while let Some(c) = chars.next() {
+                    match (c, c == '\\') {
+                        (_, true) => match chars.next() {
+                            Some('n') => out.push('\n'),
+                            Some('r') => out.push('\r'),
+                            Some(other) => out.push(other),
+                            None => {}
+                        },
+                        (c, false) => out.push(c),
+                    }
+                }
+                out
+            } else {
+                file.to_owned()
+            };
+            Some((file, sum.to_owned()))
+        })
         .collect()
 }
 
@@ -148,7 +261,7 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
         let _ = write!(
             h,
             "<p class=\"status {}\">{} <span lang=\"en\">{}</span> · {}</p>\n<ul class=\"docs\">\n",
-            first.translation,
+            esc(&first.translation),
             ja,
             en,
             esc(&first.edition)
@@ -196,9 +309,19 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
     h
 }
 
-/// A file name as a relative URL path (the names are ASCII; spaces would be escaped).
-fn url_path(file: &str) -> String {
-    file.replace(' ', "%20")
+/// A file name as a relative URL path: every byte that is not an unreserved character or a
+/// `/` percent-encoded (`a#b?c d.pdf` → `a%23b%3Fc%20d.pdf`), so that a name can never
+/// become a fragment, a query or another path.
+pub fn url_path(file: &str) -> String {
+    let mut out = String::with_capacity(file.len());
+    for b in file.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -280,6 +403,27 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn names_are_escaped_for_links_and_checksums() {
+        assert_eq!(url_path("a#b?c d/é.pdf"), "a%23b%3Fc%20d/%C3%A9.pdf");
+        let files = vec![
+            ("0".repeat(64), "plain.pdf".to_owned()),
+            ("1".repeat(64), "new\nline\\x.pdf".to_owned()),
+        ];
+        let text = sha256sums(&files);
+        assert_eq!(
+            text,
+            format!(
+                "\\{}  new\\nline\\\\x.pdf\n{}  plain.pdf\n",
+                "1".repeat(64),
+                "0".repeat(64)
+            )
+        );
+        let back = read_sha256sums(&text);
+        assert_eq!(back[0], ("new\nline\\x.pdf".to_owned(), "1".repeat(64)));
+        assert_eq!(back[1], ("plain.pdf".to_owned(), "0".repeat(64)));
     }
 
     #[test]

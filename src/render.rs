@@ -1,8 +1,9 @@
 //! Render stage: a typst `World` that sees only the templates folder, the bundled fonts and
 //! the leaflet's data (as virtual files), compiles a template into pages, and exports PDF.
 //!
-//! Nothing else is readable: no system fonts, no files outside `templates/`, no packages, no
-//! network. Same input, same bytes: the date, PDF identifier and creator are fixed.
+//! Nothing else is readable: no system fonts, no files outside `templates/` (a link that
+//! leads out, a FIFO or a device inside it is refused: `sandbox`), no packages, no network.
+//! Same input, same bytes: the date, PDF identifier and creator are fixed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ use crate::content::values::Date;
 use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontSet;
 use crate::leaflet::Leaflet;
+use crate::sandbox::{Refused, Root};
+use crate::templates::MAX_TEMPLATE_BYTES;
 
 /// The virtual folder the templates appear in, inside typst.
 const TEMPLATES: &str = "/templates";
@@ -32,7 +35,7 @@ pub struct Engine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    templates: PathBuf,
+    templates: Root,
 }
 
 /// A compiled leaflet and the template's warnings.
@@ -47,19 +50,24 @@ impl Engine {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(fonts.book),
             fonts: fonts.fonts,
-            templates: templates.to_path_buf(),
+            templates: Root::or_empty(templates, MAX_TEMPLATE_BYTES),
         }
     }
 
     /// The template file of a template name.
     pub fn template_path(&self, template: &str) -> PathBuf {
-        self.templates.join(format!("{template}.typ"))
+        self.templates.dir().join(format!("{template}.typ"))
+    }
+
+    /// The templates folder, as the sandbox typst reads it through.
+    pub fn templates(&self) -> &Root {
+        &self.templates
     }
 
     /// Lays out a leaflet with its template.
     pub fn compile(&self, leaflet: &Leaflet) -> Result<Compiled, Vec<Diagnostic>> {
         let template = self.template_path(&leaflet.template);
-        if !template.is_file() {
+        if matches!(self.templates.open(&template), Err(Refused::Missing)) {
             return Err(vec![
                 Diagnostic::error(
                     &template,
@@ -208,16 +216,28 @@ impl<'a> LeafWorld<'a> {
             .strip_prefix(TEMPLATES)
             .and_then(|rest| rest.strip_prefix('/'));
         match inside {
-            Some(rest) => Ok(self.engine.templates.join(rest)),
+            Some(rest) => Ok(self.engine.templates.dir().join(rest)),
             None => Err(FileError::Other(Some(
                 format!("{vpath} is outside the templates folder; templates may read only templates/ and the leaflet's data").into(),
             ))),
         }
     }
 
+    /// A file of the templates folder, through its sandbox: a regular file inside it.
     fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
         let path = self.disk_path(id)?;
-        std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))
+        self.engine.templates.read(&path).map_err(|why| match why {
+            Refused::Missing | Refused::Dangling(_) => FileError::NotFound(path.clone()),
+            Refused::NotAFile("a folder") => FileError::IsDirectory,
+            Refused::Io(e) => FileError::from_io(e, &path),
+            why => FileError::Other(Some(
+                format!(
+                    "{}: {why}",
+                    crate::diag::printable(&path.display().to_string())
+                )
+                .into(),
+            )),
+        })
     }
 
     /// A typst diagnostic as ours: template file, line and column, message and hints.

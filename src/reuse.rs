@@ -18,9 +18,10 @@ use std::time::UNIX_EPOCH;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::batch::{MANIFEST, SHA256SUMS, Settings};
+use crate::content::values::Date;
 use crate::leaflet::Leaflet;
-use crate::publish::sha256_hex;
+use crate::publish::{Entry, MANIFEST, SHA256SUMS, read_sha256sums, sha256_hex};
+use crate::sandbox::Root;
 
 /// What a build may keep of the last one in its output folder, and the keys it records for
 /// the next.
@@ -28,28 +29,27 @@ use crate::publish::sha256_hex;
 pub struct LastBuild {
     inputs: Option<Inputs>,
     previous: Previous,
+    /// Leaflets whose inputs have not changed may be kept (not with `--rebuild`).
+    reuse: bool,
 }
 
 impl LastBuild {
-    /// For a build with these settings: keys for the leaflets it writes (when it publishes a
-    /// manifest), and what it may keep (unless `s.reuse` is off: `--rebuild`).
-    pub fn of(s: &Settings) -> LastBuild {
+    /// For a build that records keys (`inputs`: when it publishes a manifest), with what
+    /// the output folder holds from the last build (`previous`); leaflets whose inputs have
+    /// not changed are kept when `reuse` (not with `--rebuild`).
+    pub fn new(inputs: Option<Inputs>, previous: Previous, reuse: bool) -> LastBuild {
         LastBuild {
-            inputs: s
-                .publish
-                .then(|| Inputs::of(&s.templates, &s.fonts))
-                .flatten(),
-            previous: if s.reuse && s.publish {
-                Previous::read(&s.out)
-            } else {
-                Previous::default()
-            },
+            inputs,
+            previous,
+            reuse,
         }
     }
 
     /// Whether any leaflet may be kept: the output folder records a build with input keys.
     pub fn may_keep(&self) -> bool {
-        self.inputs.is_some() && self.previous.leaflets.values().any(|r| r.input.is_some())
+        self.reuse
+            && self.inputs.is_some()
+            && self.previous.leaflets.values().any(|r| r.input.is_some())
     }
 
     /// The input key of a leaflet (none if the run's inputs could not all be read).
@@ -57,10 +57,40 @@ impl LastBuild {
         Some(self.inputs.as_ref()?.key(leaflet))
     }
 
-    /// The earlier build of `file` in `out`, if it was built from the inputs `key` and is
-    /// still on disk as written.
-    pub fn kept(&self, out: &Path, file: &str, key: &str) -> Option<Kept> {
-        self.previous.kept(out, file, key)
+    /// The earlier build of `file`, if it was built from the inputs `key` and is still on
+    /// disk as written.
+    pub fn kept(&self, file: &str, key: &str) -> Option<Kept> {
+        if !self.reuse {
+            return None;
+        }
+        let r = self.previous.leaflets.get(file)?;
+        if r.input.as_deref() != Some(key) {
+            return None;
+        }
+        self.previous.verified(r)
+    }
+
+    /// The previews of `file` of the last build, with their sums, if its PDF was `pdf` (the
+    /// same PDF renders the same previews) and they are still on disk as written.
+    pub fn same_previews(&self, file: &str, pdf: &[u8]) -> Option<Vec<(String, String)>> {
+        let r = self.previous.leaflets.get(file)?;
+        if self.previous.sums.get(file) != Some(&sha256_hex(pdf)) {
+            return None;
+        }
+        let kept = self.previous.verified(r)?;
+        Some(
+            kept.entry
+                .previews
+                .into_iter()
+                .zip(kept.preview_sums)
+                .collect(),
+        )
+    }
+
+    /// What the last build published of `file`, if its files are still on disk as written:
+    /// a leaflet this run did not make stays published.
+    pub fn earlier(&self, file: &str) -> Option<Kept> {
+        self.previous.verified(self.previous.leaflets.get(file)?)
     }
 }
 
@@ -68,17 +98,18 @@ impl LastBuild {
 pub struct Inputs(Sha256);
 
 impl Inputs {
-    /// The inputs of a run with these templates and fonts; `None` if one of them cannot
-    /// be read (the run then builds everything and records no keys).
-    pub fn of(templates: &Path, fonts: &Path) -> Option<Inputs> {
+    /// The inputs of a run with these templates and fonts, and this PDF date; `None` if one
+    /// of them cannot be read (the run then builds everything and records no keys).
+    pub fn of(templates: &Root, fonts: &Path, pdf_date: Option<Date>) -> Option<Inputs> {
         let mut h = Sha256::new();
-        h.update(b"leafpress inputs 1\0");
+        h.update(b"leafpress inputs 2\0");
         let program = fs::metadata(std::env::current_exe().ok()?).ok()?;
         stamp(&mut h, "program", &program);
-        // the PDF's date when set (see `batch::pdf_date`)
+        // the PDFs' date when set (SOURCE_DATE_EPOCH)
         field(
             &mut h,
-            std::env::var("SOURCE_DATE_EPOCH")
+            pdf_date
+                .map(|d| d.to_string())
                 .unwrap_or_default()
                 .as_bytes(),
         );
@@ -89,11 +120,12 @@ impl Inputs {
                 &fs::metadata(&path).ok()?,
             );
         }
-        for path in files_under(templates).ok()? {
-            let bytes = fs::read(&path).ok()?;
+        for (path, ok) in templates.walk().ok()? {
+            ok.ok()?;
+            let bytes = templates.read(&path).ok()?;
             field(
                 &mut h,
-                path.strip_prefix(templates)
+                path.strip_prefix(templates.dir())
                     .ok()?
                     .to_string_lossy()
                     .as_bytes(),
@@ -169,44 +201,33 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
 /// What the last build wrote into an output folder, as its manifest and SHA256SUMS say.
 #[derive(Default)]
 pub struct Previous {
-    leaflets: HashMap<String, Recorded>,
+    /// Its files are read through the output folder's sandbox (regular files only).
+    out: Option<Root>,
+    leaflets: HashMap<String, Entry>,
     sums: HashMap<String, String>,
-}
-
-/// A leaflet as the manifest records it.
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case")]
-struct Recorded {
-    file: String,
-    input: Option<String>,
-    pages: usize,
-    type_scale: f64,
-    previews: Vec<String>,
 }
 
 /// An earlier build of a leaflet, still on disk as it was written.
 pub struct Kept {
-    pub bytes: usize,
-    pub sha256: String,
-    pub pages: usize,
-    pub type_scale: f64,
-    pub previews: Vec<String>,
-    /// The SHA-256 of each preview, in the order of `previews`.
+    /// As that build published it.
+    pub entry: Entry,
+    /// The SHA-256 of each preview, in the order of `entry.previews`.
     pub preview_sums: Vec<String>,
 }
 
 impl Previous {
-    /// What `out` holds from the last build; nothing if it has no readable manifest.
-    pub fn read(out: &Path) -> Previous {
+    /// What `out` holds from the last build; nothing if it has no readable manifest (one of
+    /// another version of leafpress counts as none).
+    pub fn read(out: &Root) -> Previous {
         #[derive(Deserialize)]
         struct Manifest {
-            leaflets: Vec<Recorded>,
+            leaflets: Vec<Entry>,
         }
-        let manifest = fs::read(out.join(MANIFEST))
-            .ok()
-            .and_then(|m| serde_json::from_slice::<Manifest>(&m).ok());
-        let sums = fs::read_to_string(out.join(SHA256SUMS)).unwrap_or_default();
+        let read = |name: &str| out.read(&out.dir().join(name)).ok();
+        let manifest = read(MANIFEST).and_then(|m| serde_json::from_slice::<Manifest>(&m).ok());
+        let sums = read(SHA256SUMS).unwrap_or_default();
         Previous {
+            out: Some(out.clone()),
             leaflets: manifest
                 .map(|m| {
                     m.leaflets
@@ -215,38 +236,31 @@ impl Previous {
                         .collect()
                 })
                 .unwrap_or_default(),
-            sums: sums
-                .lines()
-                .filter_map(|l| l.split_once("  "))
-                .map(|(sum, file)| (file.to_owned(), sum.to_owned()))
+            sums: read_sha256sums(&String::from_utf8_lossy(&sums))
+                .into_iter()
                 .collect(),
         }
     }
 
-    /// The earlier build of `file` (in `out`) if it was built from the inputs `key` and its
-    /// PDF and previews are the files that build wrote.
-    pub fn kept(&self, out: &Path, file: &str, key: &str) -> Option<Kept> {
-        let r = self.leaflets.get(file)?;
-        if r.input.as_deref() != Some(key) {
-            return None;
-        }
+    /// The earlier build `r` if its PDF and previews are the files that build wrote.
+    fn verified(&self, r: &Entry) -> Option<Kept> {
+        let out = self.out.as_ref()?;
         let unchanged = |name: &str| {
-            let bytes = fs::read(out.join(name)).ok()?;
+            let bytes = out.read(&out.dir().join(name)).ok()?;
             let sum = sha256_hex(&bytes);
             (self.sums.get(name) == Some(&sum)).then_some((bytes.len(), sum))
         };
         let (bytes, sha256) = unchanged(&r.file)?;
+        if bytes != r.bytes || sha256 != r.sha256 {
+            return None;
+        }
         let preview_sums = r
             .previews
             .iter()
             .map(|p| unchanged(p).map(|(_, sum)| sum))
             .collect::<Option<Vec<_>>>()?;
         Some(Kept {
-            bytes,
-            sha256,
-            pages: r.pages,
-            type_scale: r.type_scale,
-            previews: r.previews.clone(),
+            entry: r.clone(),
             preview_sums,
         })
     }

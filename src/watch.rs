@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::batch::{self, Settings};
+use crate::batch;
 use crate::fonts::FontSet;
 use crate::render::Engine;
 use crate::reuse::files_under;
+use crate::settings::Settings;
 use crate::{Failure, content};
 
 /// How often the folders are looked at without inotify.

@@ -5,83 +5,12 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
+
+use common::{Project, TOPIC, copy_dir, stderr, stdout};
 
 use proptest::prelude::*;
-
-struct Project {
-    dir: tempfile::TempDir,
-}
-
-const TOPIC: &str = "content/mynumber-health-insurance";
-
-impl Project {
-    /// A copy of the shipped content in a temporary folder.
-    fn new() -> Project {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(
-            &common::project().join("content"),
-            &dir.path().join("content"),
-        );
-        Project { dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    /// Replaces `from` (which must occur) with `to` in a content file.
-    fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
-        let p = self.path(&format!("{TOPIC}/{file}"));
-        let text = fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{file} does not contain {from:?}");
-        fs::write(&p, text.replacen(from, to, 1)).unwrap();
-        self
-    }
-
-    /// Runs leafpress in the copy, with the project's fonts and templates.
-    fn run(&self, args: &[&str]) -> Output {
-        let p = common::project();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leafpress"));
-        cmd.current_dir(self.dir.path()).args(args);
-        if !args.contains(&"--fonts")
-            && args
-                .first()
-                .is_some_and(|a| matches!(*a, "build" | "check"))
-        {
-            cmd.arg("--fonts").arg(p.join("fonts"));
-        }
-        if !args.contains(&"--templates")
-            && args
-                .first()
-                .is_some_and(|a| matches!(*a, "build" | "check"))
-        {
-            cmd.arg("--templates").arg(p.join("templates"));
-        }
-        cmd.output().unwrap()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// `check` prints exactly `expected` (then the count line) and exits 1.
 fn check_says(p: &Project, expected: &str) {
@@ -118,7 +47,10 @@ fn toml_syntax_error() {
     p.edit("en.toml", "label = \"FAQ\"", "label = \"FAQ");
     check_says(
         &p,
-        "content/mynumber-health-insurance/en.toml:48:13: error: invalid basic string, expected `\"`\n",
+        &format!(
+            "content/mynumber-health-insurance/en.toml:{}: error: invalid basic string, expected `\"`\n",
+            p.pos("en.toml", "label = \"FAQ", 12)
+        ),
     );
 }
 
@@ -132,10 +64,10 @@ fn unknown_key_suggests_the_right_one() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/ja.toml:50:1: error: `faq-header.title` is not translated
+        &format!("content/mynumber-health-insurance/ja.toml:{}: error: `faq-header.title` is not translated
   hint: translate it from content/mynumber-health-insurance/en.toml, or build with --allow-missing to show the en text, marked
-content/mynumber-health-insurance/ja.toml:54:9: error: unknown key `titel` in [faq-header]
-  hint: did you mean `title`?",
+content/mynumber-health-insurance/ja.toml:{}: error: unknown key `titel` in [faq-header]
+  hint: did you mean `title`?", p.pos("ja.toml", "[faq-header]", 0), p.pos("ja.toml", "titel = ", 8)),
     );
 }
 
@@ -150,10 +82,10 @@ fn a_fact_nothing_prints_is_reported_until_one_language_uses_it() {
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert_eq!(
         stdout(&out),
-        "content/mynumber-health-insurance/facts.toml:41:1: warning: fact `phones.spare` is not used by any language or template
-  hint: use it with {phone:spare}, or remove it if it is no longer needed
+        format!("content/mynumber-health-insurance/facts.toml:{}: warning: fact `phones.spare` is not used by any language or template
+  hint: use it with {{phone:spare}}, or remove it if it is no longer needed
 0 error(s), 1 warning(s)
-",
+", p.pos("facts.toml", "spare = ", 0)),
         "{}",
         stderr(&out)
     );
@@ -179,8 +111,8 @@ fn unknown_fact_id_in_a_placeholder() {
     p.edit("vi.toml", "{phone:card-fallback}", "{phone:card-fallbak}");
     check_says(
         &p,
-        "content/mynumber-health-insurance/vi.toml:109:24: error: unknown phone id `card-fallbak` in `{phone:card-fallbak}`
-  hint: did you mean `{phone:card-fallback}`?",
+        &format!("content/mynumber-health-insurance/vi.toml:{}: error: unknown phone id `card-fallbak` in `{{phone:card-fallbak}}`
+  hint: did you mean `{{phone:card-fallback}}`?", p.pos("vi.toml", "{phone:card-fallbak}", 0)),
     );
 }
 
@@ -194,8 +126,8 @@ fn malformed_phone_number_is_reported_once() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:39:28: error: `0570 783 578` is not a Japanese phone number
-  hint: write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595",
+        &format!("content/mynumber-health-insurance/facts.toml:{}: error: `0570 783 578` is not a Japanese phone number
+  hint: write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595", p.pos("facts.toml", "\"0570 783 578\"", 0)),
     );
 }
 
@@ -209,8 +141,8 @@ fn url_that_is_not_https() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:66:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
-  hint: write the full address, starting with https://",
+        &format!("content/mynumber-health-insurance/facts.toml:{}: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
+  hint: write the full address, starting with https://", p.pos("facts.toml", "\"http://www.hiecc.or.jp/soudan\"", 0)),
     );
 }
 
@@ -224,8 +156,9 @@ fn hours_that_end_before_they_start() {
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
     let text = stdout(&out);
+    let at = p.pos("facts.toml", "to = \"18:00\"", 5);
     assert!(
-        text.starts_with("content/mynumber-health-insurance/facts.toml:81:66: error: the end `18:00` is not after the start `19:00`\n"),
+        text.starts_with(&format!("content/mynumber-health-insurance/facts.toml:{at}: error: the end `18:00` is not after the start `19:00`\n")),
         "{text}"
     );
     assert_eq!(out.status.code(), Some(1));
@@ -270,7 +203,8 @@ fn statement_past_its_date_warns_then_fails_under_strict() {
         "[faq-lead]\n",
         "[faq-lead]\nuntil = \"expired-cards-accepted-until\"\n",
     );
-    let expected = "content/mynumber-health-insurance/en.toml:53:9: {}: [faq-lead] is true only until 2026-03-31 (`expired-cards-accepted-until`), which has passed (today is 2026-11-21)\n  hint: update or remove the statement, then the `until` key\n";
+    let expected = "content/mynumber-health-insurance/en.toml:AT: {}: [faq-lead] is true only until 2026-03-31 (`expired-cards-accepted-until`), which has passed (today is 2026-11-21)\n  hint: update or remove the statement, then the `until` key\n"
+        .replace("AT", &p.pos("en.toml", "\"expired-cards-accepted-until\"", 0));
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert_eq!(
         stdout(&out),
@@ -313,7 +247,7 @@ fn missing_block_fails_that_language_unless_allowed() {
 
     let status = p.run(&["status", "--fail-under", "100"]);
     assert_eq!(status.status.code(), Some(1));
-    assert!(stdout(&status).contains("vi           16 / 17        1         0      94%  draft\n          missing:  [faq-did-you-know]\n"), "{}", stdout(&status));
+    assert!(stdout(&status).contains("vi           17 / 18        1         0      94%  draft\n          missing:  [faq-did-you-know]\n"), "{}", stdout(&status));
 }
 
 #[test]
@@ -329,7 +263,7 @@ fn changed_source_text_marks_translations_outdated() {
     let out = p.run(&["status", "--fail-outdated"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("ja           17 / 17        0         1      94%  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
+    assert!(text.contains("ja           18 / 18        0         1      94%  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
     assert!(stderr(&out).contains("error: ja (faq) has 1 outdated block(s)"));
     // the guide does not print that block: its rows are untouched
     assert!(!stderr(&out).contains("(guide)"), "{}", stderr(&out));
@@ -338,7 +272,7 @@ fn changed_source_text_marks_translations_outdated() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&p.run(&["status"]))
-            .contains("ja           17 / 17        0         0     100%  draft")
+            .contains("ja           18 / 18        0         0     100%  draft")
     );
 }
 
@@ -363,7 +297,12 @@ fn failed_run_keeps_the_earlier_pdf_and_leaves_no_temporary_file() {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.starts_with('.') || n == ".leafpress.lock"),
+            "{names:?}"
+        );
     }
 }
 
@@ -452,7 +391,7 @@ fn pathological_input_gets_a_clear_error() {
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert!(
-        stdout(&out).starts_with("content/mynumber-health-insurance/vi.toml:62:10: error: text in [faq-question] is 100348 characters long; a leaflet text is limited to 2000\n"),
+        stdout(&out).starts_with(&format!("content/mynumber-health-insurance/vi.toml:{}: error: text in [faq-question] is 100348 characters long; a leaflet text is limited to 2000\n", p.pos("vi.toml", "answer = ", 9))),
         "{}",
         stdout(&out)
     );
@@ -470,7 +409,13 @@ fn pathological_input_gets_a_clear_error() {
         ),
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
-    assert!(stdout(&out).contains("vi.toml:164:"), "{}", stdout(&out));
+    let deep = p.pos("vi.toml", "x = {a = ", 0);
+    let deep_line = deep.split(':').next().unwrap();
+    assert!(
+        stdout(&out).contains(&format!("vi.toml:{deep_line}:")),
+        "{}",
+        stdout(&out)
+    );
     assert!(
         stdout(&out).contains("error: cannot recurse further; max recursion depth met"),
         "{}",
@@ -519,7 +464,10 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:36:8: error: missing field `toll-free`",
+        &format!(
+            "content/mynumber-health-insurance/facts.toml:{}: error: missing field `toll-free`",
+            p.pos("facts.toml", "= { number = \"0120-0178-27\"", 2)
+        ),
     );
 
     let p = Project::new();
@@ -530,14 +478,24 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:36:47: error: invalid type: string \"yes\", expected a boolean",
+        &format!(
+            "content/mynumber-health-insurance/facts.toml:{}: error: invalid type: string \"yes\", expected a boolean",
+            p.pos("facts.toml", "\"yes\"", 0)
+        ),
     );
 
     let p = Project::new();
     p.edit("facts.toml", "hiecc = { number = \"011-200-9595\"", "hiecc = { number = \"011-200-9595\", toll-free = false, source = \"x\" }\nhiecc = { number = \"011-200-9595\"");
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:42:1: error: duplicate key",
+        &format!(
+            "content/mynumber-health-insurance/facts.toml:{}: error: duplicate key",
+            {
+                let first = p.pos("facts.toml", "hiecc = { number", 0);
+                let line: usize = first.split(':').next().unwrap().parse().unwrap();
+                format!("{}:1", line + 1)
+            }
+        ),
     );
 
     let p = Project::new();
@@ -548,7 +506,10 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/vi.toml:47:9: error: invalid type: integer `42`, expected a string or an array of strings",
+        &format!(
+            "content/mynumber-health-insurance/vi.toml:{}: error: invalid type: integer `42`, expected a string or an array of strings",
+            p.pos("vi.toml", "title = 42", 8)
+        ),
     );
 
     let p = Project::new();
@@ -559,7 +520,10 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:94:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
+        &format!(
+            "content/mynumber-health-insurance/facts.toml:{}: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
+            p.pos("facts.toml", "\"weekday\"", 0)
+        ),
     );
 
     let p = Project::new();
@@ -570,7 +534,10 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:23:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
+        &format!(
+            "content/mynumber-health-insurance/facts.toml:{}: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
+            p.pos("facts.toml", "\"2025-12-32\"", 0)
+        ),
     );
 }
 
@@ -637,7 +604,7 @@ fn facts_that_do_not_parse_fail_every_leaflet() {
     let (code, err) = build_and_check(&p, &[]);
     assert_eq!(code, Some(1));
     assert!(
-        err.starts_with("content/mynumber-health-insurance/facts.toml:14:1: error: missing comma between array elements, expected `,`\n"),
+        err.starts_with(&format!("content/mynumber-health-insurance/facts.toml:{}: error: missing comma between array elements, expected `,`\n", p.pos("facts.toml", "source-language = ", 0))),
         "{err}"
     );
     assert!(
@@ -679,10 +646,10 @@ fn a_language_file_that_does_not_parse_fails_its_leaflet_also_when_asked_for_alo
     p.edit("ko.toml", "label = \"", "label = ");
     let (code, err) = build_and_check(&p, &[]);
     assert_eq!(code, Some(1));
-    let expected = "content/mynumber-health-insurance/ko.toml:46:9: error: missing opening quote, expected `\"`
+    let expected = format!("content/mynumber-health-insurance/ko.toml:{}: error: missing opening quote, expected `\"`
 error: mynumber-health-insurance-faq-ko: not built, 1 error(s) above in content/mynumber-health-insurance/ko.toml
 error: mynumber-health-insurance-guide-ko: not built, 1 error(s) above in content/mynumber-health-insurance/ko.toml
-";
+", p.pos("ko.toml", "label = ", 8));
     assert_eq!(
         err,
         format!("{expected}2 of 30 leaflet(s) failed; 28 written\n")
@@ -736,17 +703,21 @@ fn on_a_terminal_an_error_shows_its_line_with_a_caret() {
     let p = Project::new();
     p.edit("vi.toml", "{phone:card-fallback}", "{phone:card-fallbak}");
     let out = p.run(&["check", "--today", "2026-11-21", "--message-format", "rich"]);
+    let at = p.pos("vi.toml", "{phone:card-fallbak}", 0);
+    let line = at.split(':').next().unwrap().to_owned();
+    assert_eq!(at, format!("{line}:24"));
     assert_eq!(
         stdout(&out),
         "error: unknown phone id `card-fallbak` in `{phone:card-fallbak}`
-   --> content/mynumber-health-insurance/vi.toml:109:24
+   --> content/mynumber-health-insurance/vi.toml:LINE:24
     |
-109 |   \"Nếu không gọi được: {phone:card-fallbak}; nếu cả hai số đều không gọi được: {phone:card-fallback-2} (cả hai số: người gọi trả ph...
+LINE |   \"Nếu không gọi được: {phone:card-fallbak}; nếu cả hai số đều không gọi được: {phone:card-fallback-2} (cả hai số: người gọi trả ph...
     |                        ^
     |
 help: did you mean `{phone:card-fallback}`?
 1 error(s), 0 warning(s)
 "
+        .replace("LINE", &line)
     );
     assert_eq!(out.status.code(), Some(1));
 }
@@ -781,38 +752,57 @@ fn list_lines_up_in_every_script() {
 #[test]
 fn a_printed_fact_older_than_the_limit_warns_then_fails_under_strict() {
     let p = Project::new();
-    p.edit(
-        "facts.toml",
-        "source = \"seed 001\" }\nsystem = { open",
-        "source = \"seed 001\", as-of = \"2025-07\" }\nsystem = { open",
-    );
-    let expected = "content/mynumber-health-insurance/facts.toml:82:111: {}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
+    // the topic's own limit (max-fact-age-months = 24): the 2025 sources pass in 2026
+    let out = p.run(&["check", "--today", "2026-11-21", "--strict"]);
+    assert_eq!(stdout(&out), "0 error(s), 0 warning(s)\n");
+    // a stricter limit on the command line: every printed fact of July 2025 is named
+    let facts = fs::read_to_string(p.path(&format!("{TOPIC}/facts.toml"))).unwrap();
+    let line = facts
+        .lines()
+        .position(|l| l.starts_with("card-japanese = { open"))
+        .unwrap();
+    let col = facts
+        .lines()
+        .nth(line)
+        .unwrap()
+        .find("\"2025-07\"")
+        .unwrap()
+        + 1;
+    let expected = format!("content/mynumber-health-insurance/facts.toml:{}:{col}: {{}}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
   hint: check it against its source (seed 001) and update `as-of`, or stop printing it
-";
-    let out = p.run(&["check", "--today", "2026-11-21"]);
-    assert_eq!(
-        stdout(&out),
-        expected.replace("{}", "warning") + "0 error(s), 1 warning(s)\n"
+", line + 1);
+    let stale = |args: &[&str]| {
+        let mut all = vec!["check", "--today", "2026-11-21", "--max-fact-age", "12"];
+        all.extend_from_slice(args);
+        p.run(&all)
+    };
+    let out = stale(&[]);
+    assert!(
+        stdout(&out).contains(&expected.replace("{}", "warning")),
+        "{}",
+        stdout(&out)
+    );
+    let named = stdout(&out).matches(": warning: fact `").count();
+    assert!(named > 40, "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with(&format!("0 error(s), {named} warning(s)\n")),
+        "{}",
+        stdout(&out)
     );
     assert_eq!(out.status.code(), Some(0));
-    let out = p.run(&["check", "--today", "2026-11-21", "--strict"]);
-    assert_eq!(
-        stdout(&out),
-        expected.replace("{}", "error") + "1 error(s), 0 warning(s)\n"
+    let out = stale(&["--strict"]);
+    assert!(stdout(&out).contains(&expected.replace("{}", "error")));
+    assert_eq!(out.status.code(), Some(1));
+    // past the topic's limit, CI (check --strict) fails until someone re-checks the facts
+    let out = p.run(&["check", "--today", "2027-09-01", "--strict"]);
+    assert!(
+        stdout(&out).contains(
+            "(25 months before 2027-09-01); facts older than 24 months must be re-checked"
+        ),
+        "{}",
+        stdout(&out)
     );
     assert_eq!(out.status.code(), Some(1));
-    // a limit that allows it, or a date within the limit
-    let out = p.run(&[
-        "check",
-        "--today",
-        "2026-11-21",
-        "--strict",
-        "--max-fact-age",
-        "18",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let out = p.run(&["check", "--today", "2026-07-31", "--strict"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // a fact kept for the record (printed = false) is neither unused nor stale
     let out = p.run(&["check", "--today", "2030-01-01", "--strict"]);
     assert!(!stdout(&out).contains("hours.hiecc"), "{}", stdout(&out));
@@ -1100,14 +1090,15 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf_on_a_broken_save() {
             .contains("content/mynumber-health-insurance/vi.toml:")
     );
     assert_eq!(fs::read(&pdf).unwrap(), second, "the last good PDF is kept");
-    let names: Vec<String> = fs::read_dir(p.path("out"))
+    let mut names: Vec<String> = fs::read_dir(p.path("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    names.sort();
     assert_eq!(
         names,
-        ["mynumber-health-insurance-faq-vi.pdf"],
-        "PDFs only, nothing half written"
+        [".leafpress.lock", "mynumber-health-insurance-faq-vi.pdf"],
+        "PDFs only (and the folder's lock), nothing half written"
     );
 
     // Ctrl-C stops it cleanly
@@ -1221,11 +1212,11 @@ fn guide_blocks_live_in_the_guide_file_and_are_counted_per_template() {
     let guide = &status[status.find("· guide").unwrap()..];
     let faq = &status[..status.find("· guide").unwrap()];
     assert!(
-        guide.contains("vi           15 / 16        1         0      94%  draft\n          missing:  [guide-call-center]\n"),
+        guide.contains("vi           16 / 17        1         0      94%  draft\n          missing:  [guide-call-center]\n"),
         "{status}"
     );
     assert!(
-        faq.contains("vi           17 / 17        0         0     100%  draft\n"),
+        faq.contains("vi           18 / 18        0         0     100%  draft\n"),
         "{status}"
     );
     // a template name with a typo is a usage error, never an empty table

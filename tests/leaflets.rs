@@ -33,7 +33,7 @@ const HOTLINE_NUMBERS: [&str; 5] = [
 #[test]
 fn build_writes_every_language_as_a_two_page_a4_pdf_and_publishes_it() {
     let out = tempfile::tempdir().unwrap();
-    let s = batch::Settings {
+    let s = leafpress::settings::Settings {
         base_url: Some(BASE_URL.into()),
         ..settings(out.path())
     };
@@ -192,7 +192,9 @@ fn manifest_and_checksums_describe_what_was_written(
     for dir in ["", "previews"] {
         for e in fs::read_dir(out.join(dir)).unwrap() {
             let e = e.unwrap();
-            if e.path().is_file() && e.file_name() != "SHA256SUMS" {
+            // (the lock that keeps two builds from writing at once is not part of the build)
+            let own = e.file_name() == "SHA256SUMS" || e.file_name() == ".leafpress.lock";
+            if e.path().is_file() && !own {
                 let name = e.file_name().to_string_lossy().into_owned();
                 files.insert(if dir.is_empty() {
                     name
@@ -440,7 +442,7 @@ fn pdf_metadata_names_title_language_and_author() {
 }
 
 /// The words a Korean leaflet may show: every whitespace-separated token of its text.
-fn korean_tokens(r: &batch::Rendered) -> BTreeSet<String> {
+fn korean_tokens(r: &leafpress::fit::Rendered) -> BTreeSet<String> {
     fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
         match v {
             serde_json::Value::String(s) => out.push(s.clone()),
@@ -468,7 +470,7 @@ fn korean_tokens(r: &batch::Rendered) -> BTreeSet<String> {
 }
 
 /// Line-edge words that are not whole words of the text (a word broken across lines).
-fn broken_korean_words(r: &batch::Rendered) -> Vec<String> {
+fn broken_korean_words(r: &leafpress::fit::Rendered) -> Vec<String> {
     let is_hangul = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
     // A word's Hangul core: without the punctuation and labels the template adds around it.
     let core = |s: &str| s.trim_matches(|c: char| !is_hangul(c)).to_owned();
@@ -513,7 +515,7 @@ fn korean_breaks_lines_between_words_only() {
         .map_err(|_| "compiles")
         .unwrap()
         .document;
-    let loose = batch::Rendered {
+    let loose = leafpress::fit::Rendered {
         leaflet,
         pdf: vec![],
         pages: 0,
@@ -536,7 +538,7 @@ fn content_text_prints_as_itself_not_as_markup() {
     let block = lang.blocks.get_mut("faq-question").unwrap();
     let field = block.fields.get_mut("answer").unwrap();
     *field = toml::Spanned::new(field.span(), leafpress::content::Field::Text(tricky.into()));
-    let r = batch::render_one(engine(), &t, "faq", &t.langs["en"], false)
+    let r = leafpress::fit::render_one(engine(), &t, "faq", &t.langs["en"], false)
         .unwrap_or_else(|e| panic!("{e:?}"));
     let text = all_text(&r.document);
     assert!(
@@ -555,13 +557,13 @@ fn missing_block_falls_back_to_english_with_a_visible_marker() {
         .blocks
         .remove("faq-did-you-know");
     let vi = &topic.langs["vi"];
-    let refused = batch::render_one(engine(), &topic, "faq", vi, false);
+    let refused = leafpress::fit::render_one(engine(), &topic, "faq", vi, false);
     assert!(
         refused.is_err(),
         "a missing block stops the build without --allow-missing"
     );
-    let r =
-        batch::render_one(engine(), &topic, "faq", vi, true).unwrap_or_else(|e| panic!("{e:?}"));
+    let r = leafpress::fit::render_one(engine(), &topic, "faq", vi, true)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(r.leaflet.fallbacks, vec!["faq-did-you-know".to_string()]);
     let text = all_text(&r.document);
     assert!(

@@ -4,7 +4,6 @@
 
 mod common;
 
-use leafpress::batch;
 use leafpress::content::{self, Field};
 use proptest::prelude::*;
 
@@ -42,14 +41,13 @@ fn pipeline(text: &str) -> Result<String, String> {
             .collect::<Vec<_>>()
             .join("\n"));
     }
-    let r = batch::render_one(common::engine(), &topic, "faq", &topic.langs["en"], false).map_err(
-        |e| {
+    let r = leafpress::fit::render_one(common::engine(), &topic, "faq", &topic.langs["en"], false)
+        .map_err(|e| {
             e.iter()
                 .map(|d| d.to_string())
                 .collect::<Vec<_>>()
                 .join("\n")
-        },
-    )?;
+        })?;
     assert!(r.pdf.starts_with(b"%PDF-"));
     Ok(common::all_text(&r.document))
 }

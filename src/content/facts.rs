@@ -18,6 +18,9 @@ pub struct Facts {
     /// The order a counter looks for languages in (language tags); others follow by tag.
     pub counter_order: Vec<String>,
     pub checked: Option<Date>,
+    /// How old (months) a printed fact's source may be before `check` says it must be
+    /// re-checked (`--max-fact-age` overrides it).
+    pub max_fact_age_months: Option<u32>,
     pub dates: BTreeMap<String, Date>,
     pub phones: BTreeMap<String, Phone>,
     pub emails: BTreeMap<String, String>,
@@ -140,6 +143,7 @@ struct TopicSection {
     checked: Option<Spanned<String>>,
     #[serde(default)]
     counter_order: Vec<Spanned<String>>,
+    max_fact_age_months: Option<u32>,
 }
 
 /// Declares a fact as written in facts.toml: its own fields, then where it comes from (the
@@ -307,6 +311,7 @@ impl Validator<'_> {
                 .iter()
                 .map(|t| t.get_ref().clone())
                 .collect(),
+            max_fact_age_months: file.topic.max_fact_age_months,
             ..Facts::default()
         };
         if let Some(c) = &file.topic.checked {
@@ -356,7 +361,7 @@ impl Validator<'_> {
         for (id, e) in &file.emails {
             let a = e.address.get_ref();
             facts.emails.insert(id.clone(), a.clone());
-            if !a.contains('@') || a.contains(char::is_whitespace) {
+            if !a.contains('@') || a.contains(|c: char| c.is_whitespace() || c.is_control()) {
                 self.error(&e.address, format!("`{a}` is not an e-mail address"), None);
             }
         }
@@ -407,6 +412,7 @@ impl Validator<'_> {
             if term.get_ref().trim().is_empty() {
                 self.error(term, format!("term `{id}` is empty"), None);
             }
+            self.plain_text(term);
             facts.terms.insert(id.clone(), term.get_ref().clone());
         }
         for (id, n) in &file.numbers {
@@ -468,6 +474,12 @@ impl Validator<'_> {
                 Some("write when the source stated the fact: YYYY, YYYY-MM or YYYY-MM-DD"),
             ),
         }
+    }
+
+    /// A printed text holds no control character.
+    fn plain_text(&mut self, s: &Spanned<String>) {
+        let d = super::lang::control(self.path, self.text, s.span(), s.get_ref(), false);
+        self.diags.extend(d);
     }
 
     fn date(&mut self, s: &Spanned<String>) -> Option<Date> {

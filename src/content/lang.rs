@@ -211,9 +211,10 @@ fn tables(path: &Path, text: &str, example: &str) -> Result<(Tables, Vec<Diagnos
         .map(|(k, v)| (k.get_ref().as_str(), v.span().start))
         .collect();
     names.sort_by_key(|&(_, at)| at);
+    // a block of a leaflet's own text (not one every template shares) is the clearest example
     let example = names
         .iter()
-        .find(|(n, _)| !NOT_BLOCKS.contains(n))
+        .find(|(n, _)| !NOT_BLOCKS.contains(n) && *n != "links")
         .map_or(example, |(n, _)| n);
     for (key, _) in &strays {
         let key_name = key.get_ref();
@@ -286,6 +287,10 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
                     diags.push(err(span, format!("`meta.{key}` must be a string")));
                     continue;
                 };
+                if let Some(d) = control(path, text, span.clone(), s, false) {
+                    diags.push(d);
+                    continue;
+                }
                 match key.as_str() {
                     "language" if s != tag => diags.push(
                         err(
@@ -361,6 +366,18 @@ fn blocks(
         };
         let translated_from = bookkeeping(TRANSLATED_FROM, diags);
         let until = bookkeeping(UNTIL, diags);
+        // Paragraph text may hold a line break; names and labels are one line.
+        let newline = !NOT_BLOCKS.contains(&name.as_str());
+        for field in fields.values() {
+            match field.get_ref() {
+                Field::Text(s) => diags.extend(control(path, text, field.span(), s, newline)),
+                Field::List(items) => {
+                    for i in items {
+                        diags.extend(control(path, text, i.span(), i.get_ref(), newline));
+                    }
+                }
+            }
+        }
         out.insert(
             name,
             Block {
@@ -372,6 +389,73 @@ fn blocks(
         );
     }
     out
+}
+
+/// Content is text: a control character in a string (a NUL, ESC, a tab; a newline where
+/// `newline` is false) is an error at the escape that wrote it. It would reach the PDF's
+/// metadata, the counter page and the logs.
+pub(crate) fn control(
+    path: &Path,
+    file: &str,
+    span: Range<usize>,
+    value: &str,
+    newline: bool,
+) -> Option<Diagnostic> {
+    let bad = |c: char| c.is_control() && !(newline && c == '\n');
+    let c = value.chars().find(|&c| bad(c))?;
+    let raw = file.get(span.clone()).unwrap_or("");
+    let at = span.start + control_in_raw(raw, &bad).unwrap_or(0);
+    let what = match c {
+        '\n' => "a line break".to_owned(),
+        '\t' => "a tab".to_owned(),
+        c => format!("a control character (U+{:04X})", c as u32),
+    };
+    Some(
+        Diagnostic::error(path, format!("{what} in a text"))
+            .at(file, at..at)
+            .with_hint(if c == '\n' {
+                "a name or label is one line: write it without a line break".to_owned()
+            } else {
+                "content is plain text: remove it (or write a space)".to_owned()
+            }),
+    )
+}
+
+/// Where, in a TOML string as written (quotes included), the first character `bad` is:
+/// written as itself or as an escape (`\u0000`, `\t`, `\e`).
+fn control_in_raw(raw: &str, bad: &dyn Fn(char) -> bool) -> Option<usize> {
+    let literal = raw.starts_with('\'');
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' && !literal {
+            let decoded = match chars.next() {
+                Some((_, 'u')) | Some((_, 'U')) | Some((_, 'x')) => {
+                    let len = match raw[i + 1..].chars().next() {
+                        Some('u') => 4,
+                        Some('U') => 8,
+                        _ => 2,
+                    };
+                    let hex: String = (0..len)
+                        .filter_map(|_| chars.next().map(|(_, c)| c))
+                        .collect();
+                    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                }
+                Some((_, 'b')) => Some('\u{8}'),
+                Some((_, 't')) => Some('\t'),
+                Some((_, 'n')) => Some('\n'),
+                Some((_, 'f')) => Some('\u{c}'),
+                Some((_, 'r')) => Some('\r'),
+                Some((_, 'e')) => Some('\u{1b}'),
+                _ => None,
+            };
+            if decoded.is_some_and(bad) {
+                return Some(i);
+            }
+        } else if bad(c) && !(c == '\n' && raw.starts_with("\"\"\"") && i < 4) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// Parses a template file of a language (`<template>/<tag>.toml`): blocks of that template

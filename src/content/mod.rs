@@ -20,6 +20,7 @@ pub use facts::Facts;
 pub use lang::{Block, Field, Lang, Translation};
 
 use crate::diag::Diagnostic;
+use crate::sandbox::{Refused, Root};
 
 /// The largest content file leafpress reads (a leaflet's text is a few kilobytes).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -97,80 +98,172 @@ impl Content {
     }
 }
 
-/// Reads every topic under `dir`. Parse errors are collected; a topic whose facts cannot be
-/// read is left out (with its error reported).
+/// Reads every topic under `dir`. Every entry of the folder is accounted for (this is the
+/// one place that decides what a content folder holds, for `build`, `check` and every other
+/// command):
+///
+/// - a folder is a topic (its name an id); a topic without `facts.toml` is an error, and its
+///   language files are leaflets that fail;
+/// - in a topic, `facts.toml`, every `<tag>.toml` (whatever it is: a folder, a FIFO or a
+///   dangling link where a file belongs is a language whose leaflets fail, with an error
+///   naming the path) and `<template>/<tag>.toml`;
+/// - anything else is named in a warning (`vi.toml.bak` is not used), and names starting
+///   with `.` (editors' swap files, `.gitkeep`) are passed over;
+/// - a link that leads out of the content folder is an error, and is not read.
+///
+/// Parse errors are collected; a topic whose facts cannot be read comes back as
+/// [`Unloaded`], with its error reported.
 pub fn load(dir: &Path) -> Result<Content, Diagnostic> {
-    let entries = fs::read_dir(dir).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         Diagnostic::error(dir, format!("cannot read the content folder: {e}"))
             .with_hint("run leafpress from the project folder, or pass --content DIR")
-    })?;
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    };
+    let root = Root::new(dir, MAX_FILE_BYTES).map_err(cannot)?;
     let mut content = Content::default();
-    for topic_dir in dirs {
-        let facts_path = topic_dir.join("facts.toml");
-        if !facts_path.is_file() {
-            continue;
-        }
-        match load_topic(&topic_dir, &facts_path, &mut content.diagnostics) {
-            Ok(topic) => content.topics.push(topic),
-            Err(unloaded) => content.unloaded.push(unloaded),
+    for (path, what) in entries(&root, dir).map_err(cannot)? {
+        let name = file_name(&path);
+        match what {
+            Entry::Folder if is_id(&name) => {
+                match load_topic(&root, &path, &mut content.diagnostics) {
+                    Ok(topic) => content.topics.push(topic),
+                    Err(unloaded) => content.unloaded.push(unloaded),
+                }
+            }
+            Entry::Folder => content.diagnostics.push(
+                Diagnostic::error(&path, format!("`{name}` is not a topic name"))
+                    .with_hint("a topic folder's name is part of every file name it prints: use lowercase letters a–z, digits and '-' (e.g. mynumber-health-insurance)"),
+            ),
+            Entry::File => content.diagnostics.push(not_used(
+                &path,
+                "the content folder holds topic folders (one per topic); files beside them are not read",
+            )),
+            Entry::Refused(r) => content.diagnostics.push(refused(&path, &r)),
         }
     }
     if content.topics.is_empty() && content.unloaded.is_empty() {
-        return Err(
-            Diagnostic::error(dir, "no topic found: no sub-folder has a facts.toml")
-                .with_hint("a topic is a folder with facts.toml and one <lang>.toml per language"),
-        );
+        let mut d = Diagnostic::error(dir, "no topic found: no sub-folder has a facts.toml")
+            .with_hint("a topic is a folder with facts.toml and one <lang>.toml per language");
+        if let Some(first) = content.diagnostics.iter().find(|d| d.is_error()) {
+            d.message = format!("no topic found ({})", first.message);
+        }
+        return Err(d);
     }
     Ok(content)
 }
 
-/// Loads one topic folder; a topic whose facts do not load comes back as [`Unloaded`].
-fn load_topic(
-    dir: &Path,
-    facts_path: &Path,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Topic, Unloaded> {
-    let id = dir
-        .file_name()
+/// What an entry of a content folder is.
+enum Entry {
+    /// A folder (or a link to one inside the content folder).
+    Folder,
+    /// A regular file (or a link to one inside the content folder).
+    File,
+    /// What leafpress must not read: a link out, a FIFO, a device, a dangling link.
+    Refused(Refused),
+}
+
+/// The entries of folder `dir` of the content, sorted, hidden ones (`.…`) left out.
+fn entries(root: &Root, dir: &Path) -> std::io::Result<Vec<(PathBuf, Entry)>> {
+    let mut found: Vec<(PathBuf, Entry)> = Vec::new();
+    for e in fs::read_dir(dir)? {
+        let path = e?.path();
+        if file_name(&path).starts_with('.') {
+            continue;
+        }
+        let what = match root.resolve(&path) {
+            Ok((_, m)) if m.is_dir() => Entry::Folder,
+            Ok((_, m)) if m.is_file() => Entry::File,
+            Ok(_) => match root.open(&path) {
+                Err(r) => Entry::Refused(r),
+                Ok(_) => Entry::File,
+            },
+            Err(r) => Entry::Refused(r),
+        };
+        found.push((path, what));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Every `<tag>.toml` beside facts.toml is a language, whether or not it parses, and
-    // every `<template>/<tag>.toml` is that language's text of a template.
-    let lang_files = toml_files(dir);
+        .unwrap_or_default()
+}
+
+/// A warning: this entry of the content folder is not read.
+fn not_used(path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::warning(path, "not used by leafpress").with_hint(why.to_owned())
+}
+
+/// An error: this entry must not be read (a link out, a FIFO, …).
+fn refused(path: &Path, why: &Refused) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot read it: {why}"))
+        .with_hint("content files are regular files inside the content folder")
+}
+
+/// Loads one topic folder; a topic whose facts do not load (or that has none) comes back
+/// as [`Unloaded`].
+fn load_topic(root: &Root, dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Topic, Unloaded> {
+    let id = file_name(dir);
+    let facts_path = dir.join("facts.toml");
+    // Every `<tag>.toml` beside facts.toml is a language, whether or not it can be read or
+    // parsed, and every `<template>/<tag>.toml` is that language's text of a template.
+    let mut lang_files = BTreeMap::new();
     let mut part_files = BTreeMap::new();
-    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            let template = path.file_name().unwrap_or_default().to_string_lossy();
-            for (tag, file) in toml_files(&path) {
-                part_files.insert((template.clone().into_owned(), tag), file);
+    let mut part_dirs = Vec::new();
+    let mut has_facts = false;
+    for (path, what) in entries(root, dir).unwrap_or_default() {
+        let name = file_name(&path);
+        match (name.strip_suffix(".toml"), what) {
+            (Some("facts"), _) => has_facts = true,
+            (Some(tag), _) => drop(lang_files.insert(tag.to_owned(), path)),
+            (None, Entry::Folder) => {
+                part_dirs.push(name.clone());
+                for (file, what) in entries(root, &path).unwrap_or_default() {
+                    match file_name(&file).strip_suffix(".toml") {
+                        Some(tag) => drop(part_files.insert((name.clone(), tag.to_owned()), file)),
+                        None => diags.push(match what {
+                            Entry::Refused(r) => refused(&file, &r),
+                            _ => not_used(&file, &format!(
+                                "a template's folder holds one <tag>.toml per language (e.g. {name}/en.toml)"
+                            )),
+                        }),
+                    }
+                }
             }
+            (None, Entry::Refused(r)) => diags.push(refused(&path, &r)),
+            (None, _) => diags.push(not_used(
+                &path,
+                "a topic folder holds facts.toml, one <tag>.toml per language and a folder per template whose text is kept apart",
+            )),
         }
     }
-    let facts = read_text(facts_path, diags).and_then(|text| {
-        let (facts, facts_diags) = facts::load(facts_path, &text);
+    let unloaded = |lang_files, part_files| Unloaded {
+        id: id.clone(),
+        facts_path: facts_path.clone(),
+        lang_files,
+        part_files,
+    };
+    if !has_facts {
+        diags.push(
+            Diagnostic::error(&facts_path, "this topic folder has no facts.toml")
+                .with_hint("a topic is a folder with facts.toml and one <lang>.toml per language; move other folders out of the content folder"),
+        );
+        return Err(unloaded(lang_files, part_files));
+    }
+    let facts = read_text(root, &facts_path, diags).and_then(|text| {
+        let (facts, facts_diags) = facts::load(&facts_path, &text);
         diags.extend(facts_diags);
         Some((facts?, text))
     });
     let Some((facts, text)) = facts else {
-        return Err(Unloaded {
-            id,
-            facts_path: facts_path.to_path_buf(),
-            lang_files,
-            part_files,
-        });
+        return Err(unloaded(lang_files, part_files));
     };
     // The templates whose text is kept apart: those with a folder.
     let part_templates: Vec<&String> = facts
         .templates
         .iter()
-        .filter(|t| dir.join(t).is_dir())
+        .filter(|t| part_dirs.contains(t))
         .collect();
     for ((template, tag), path) in &part_files {
         if !facts.templates.contains(template) {
@@ -196,7 +289,7 @@ fn load_topic(
     }
     let mut langs = BTreeMap::new();
     for (tag, path) in &lang_files {
-        let Some(text) = read_text(path, diags) else {
+        let Some(text) = read_text(root, path, diags) else {
             continue;
         };
         let (lang, lang_diags) = lang::load(path, &text, tag);
@@ -227,7 +320,7 @@ fn load_topic(
                 text: String::new(),
                 failed: present,
             };
-            if let Some(text) = present.then(|| read_text(&path, diags)).flatten() {
+            if let Some(text) = present.then(|| read_text(root, &path, diags)).flatten() {
                 let (blocks, part_diags) = lang::load_part(&path, &text, template);
                 diags.extend(part_diags);
                 part.failed = blocks.is_none();
@@ -243,7 +336,7 @@ fn load_topic(
     let topic = Topic {
         id,
         dir: dir.to_path_buf(),
-        facts_path: facts_path.to_path_buf(),
+        facts_path: facts_path.clone(),
         facts_text: text,
         facts,
         langs,
@@ -253,7 +346,7 @@ fn load_topic(
     if !topic.lang_files.contains_key(&topic.facts.source_language) {
         diags.push(
             Diagnostic::error(
-                facts_path,
+                &facts_path,
                 format!(
                     "the source language `{}` has no file",
                     topic.facts.source_language
@@ -276,56 +369,39 @@ pub fn is_block_of(block: &str, template: &str) -> bool {
         .is_some_and(|rest| rest.starts_with('-'))
 }
 
-/// The `<stem>.toml` files of a folder by stem (`facts.toml` excepted).
-fn toml_files(dir: &Path) -> BTreeMap<String, PathBuf> {
-    let mut files = BTreeMap::new();
-    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = e.path();
-        let is_toml = path.extension().is_some_and(|e| e == "toml");
-        if is_toml && path.is_file() && path.file_name().is_some_and(|n| n != "facts.toml") {
-            let tag = path.file_stem().unwrap_or_default().to_string_lossy();
-            files.insert(tag.into_owned(), path);
-        }
-    }
-    files
-}
-
-/// Reads a content file as UTF-8 text, refusing files too large to be content.
-fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+/// Reads a content file as UTF-8 text: a regular file inside the content folder, not too
+/// large to be content.
+fn read_text(root: &Root, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let fail = |msg: String| Diagnostic::error(path, msg);
-    match fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
+    let bytes = match root.read(path) {
+        Ok(bytes) => bytes,
+        Err(Refused::TooLarge(size)) => {
             diags.push(
                 fail(format!(
-                    "the file is {} bytes; content files are limited to {MAX_FILE_BYTES} bytes",
-                    m.len()
+                    "the file is {size} bytes; content files are limited to {MAX_FILE_BYTES} bytes"
                 ))
                 .with_hint("a leaflet's text is a few kilobytes: is this the right file?"),
             );
             return None;
         }
-        Err(e) => {
-            diags.push(fail(format!("cannot read the file: {e}")));
+        Err(why) => {
+            diags.push(
+                fail(format!("cannot read the file: {why}"))
+                    .with_hint("content files are regular files inside the content folder"),
+            );
             return None;
         }
-        Ok(_) => {}
-    }
-    match fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                diags.push(
-                    fail("the file is not valid UTF-8".into())
-                        .at(&text, offset..offset)
-                        .with_hint("save the file as UTF-8"),
-                );
-                None
-            }
-        },
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
         Err(e) => {
-            diags.push(fail(format!("cannot read the file: {e}")));
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            diags.push(
+                fail("the file is not valid UTF-8".into())
+                    .at(&text, offset..offset)
+                    .with_hint("save the file as UTF-8"),
+            );
             None
         }
     }

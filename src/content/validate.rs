@@ -49,11 +49,12 @@ pub struct Options {
     pub allow_missing: bool,
     /// Stale statements and stale facts are errors.
     pub strict: bool,
-    /// A printed fact whose `as-of` is more months before `today` than this is stale.
-    pub max_fact_age_months: u32,
+    /// A printed fact whose `as-of` is more months before `today` than this is stale
+    /// (`None`: the topic's `max-fact-age-months`, else [`MAX_FACT_AGE_MONTHS`]).
+    pub max_fact_age_months: Option<u32>,
 }
 
-/// The default of `--max-fact-age`.
+/// The limit of a topic that sets none (`max-fact-age-months` in facts.toml).
 pub const MAX_FACT_AGE_MONTHS: u32 = 12;
 
 impl Options {
@@ -63,7 +64,7 @@ impl Options {
             today,
             allow_missing: false,
             strict: false,
-            max_fact_age_months: MAX_FACT_AGE_MONTHS,
+            max_fact_age_months: None,
         }
     }
 }
@@ -563,7 +564,11 @@ fn stale_facts(
             continue;
         }
         let age = dated.last_day.months_until(opts.today);
-        if age <= opts.max_fact_age_months {
+        let limit = opts
+            .max_fact_age_months
+            .or(topic.facts.max_fact_age_months)
+            .unwrap_or(MAX_FACT_AGE_MONTHS);
+        if age <= limit {
             continue;
         }
         let table = fact_tables(&topic.facts)
@@ -572,7 +577,7 @@ fn stale_facts(
             .map_or("hotlines", |(_, t, _)| t);
         let message = format!(
             "fact `{table}.{id}` is printed but its source is as of {} ({age} months before {}); facts older than {} months must be re-checked",
-            dated.text, opts.today, opts.max_fact_age_months
+            dated.text, opts.today, limit
         );
         let d = if opts.strict {
             Diagnostic::error(&topic.facts_path, message)

@@ -2,14 +2,17 @@
 //! way to read what a laid-out page says (text lines, QR codes).
 #![allow(dead_code)]
 
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use leafpress::batch::{self, Rendered, Settings};
 use leafpress::content::values::Date;
 use leafpress::content::{self, Content};
+use leafpress::fit::{self, Rendered};
 use leafpress::fonts::FontSet;
 use leafpress::render::Engine;
+use leafpress::settings::Settings;
 use typst::layout::{FrameItem, Point};
 use typst_layout::PagedDocument;
 
@@ -57,7 +60,7 @@ pub const TEMPLATES: [&str; 2] = ["faq", "guide"];
 /// Renders the shipped leaflet of `template` in `tag` in memory.
 pub fn render_in(template: &str, tag: &str) -> Rendered {
     let topic = &content().topics[0];
-    batch::render_one(engine(), topic, template, &topic.langs[tag], false).unwrap_or_else(|e| {
+    fit::render_one(engine(), topic, template, &topic.langs[tag], false).unwrap_or_else(|e| {
         panic!(
             "{template}-{tag} does not render: {}",
             e.iter()
@@ -243,4 +246,98 @@ pub fn qr_codes(doc: &PagedDocument, dpi: f32) -> Vec<Vec<String>> {
             found
         })
         .collect()
+}
+
+/// A copy of the shipped content in a temporary folder, and the real binary run in it.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+/// The shipped topic's folder, relative to a project.
+pub const TOPIC: &str = "content/mynumber-health-insurance";
+
+impl Project {
+    /// A copy of the shipped content in a temporary folder.
+    pub fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&project().join("content"), &dir.path().join("content"));
+        Project { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Replaces `from` (which must occur) with `to` in a content file.
+    pub fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
+        let p = self.path(&format!("{TOPIC}/{file}"));
+        let text = fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    /// `line:column` (1-based, columns in characters) of the first `needle` in a content
+    /// file of the copy, plus `chars` characters: expected positions follow the content as
+    /// it is, not as it was when the test was written.
+    pub fn pos(&self, file: &str, needle: &str, chars: usize) -> String {
+        let text = fs::read_to_string(self.path(&format!("{TOPIC}/{file}"))).unwrap();
+        let at = text
+            .find(needle)
+            .unwrap_or_else(|| panic!("{file} does not contain {needle:?}"));
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .count()
+            + 1;
+        format!("{line}:{}", col + chars)
+    }
+
+    /// Runs leafpress in the copy, with the project's fonts and templates.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// The command [`Project::run`] runs.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let p = project();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leafpress"));
+        cmd.current_dir(self.dir.path()).args(args);
+        if !args.contains(&"--fonts")
+            && args
+                .first()
+                .is_some_and(|a| matches!(*a, "build" | "check"))
+        {
+            cmd.arg("--fonts").arg(p.join("fonts"));
+        }
+        if !args.contains(&"--templates")
+            && args
+                .first()
+                .is_some_and(|a| matches!(*a, "build" | "check"))
+        {
+            cmd.arg("--templates").arg(p.join("templates"));
+        }
+        cmd
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
