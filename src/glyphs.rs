@@ -36,7 +36,11 @@ pub fn check(topic: &Topic, fonts: &FontSet, wanted: impl Fn(&str) -> bool) -> V
             continue;
         }
         let own = fonts.coverage(stack.families);
-        let labels = LangLabels { lang, source };
+        let labels = LangLabels {
+            lang,
+            source,
+            center: topic.center.as_ref(),
+        };
         let mut check_string = |s: &str, span: std::ops::Range<usize>, block: &str| {
             let resolved = if block == LABELS {
                 Ok(vec![Run::Plain(s.to_owned())])

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::content::facts::Contact;
+use crate::content::facts::{Contact, Dated};
+use crate::content::Center;
 use crate::content::lang::{Field, Lang, Translation};
 use crate::content::text::{self, Labels};
 use crate::content::validate::{LABELS, LangLabels};
@@ -60,10 +61,16 @@ pub fn build(
             format!("no font stack for language `{}`", lang.tag),
         )]
     })?;
-    let own = LangLabels { lang, source };
+    let center = topic.center.as_ref();
+    let own = LangLabels {
+        lang,
+        source,
+        center,
+    };
     let src = LangLabels {
         lang: source,
         source,
+        center,
     };
     let mut errors = Vec::new();
     let mut fallbacks = Vec::new();
@@ -150,6 +157,11 @@ pub fn build(
         );
     }
 
+    let center = topic
+        .center
+        .as_ref()
+        .map(|c| center_data(c, &own, &lang.tag, &mut files, &mut errors));
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -166,7 +178,15 @@ pub fn build(
             .unwrap_or_default()
     };
     let title = plain_field("title");
-    let author = plain_field("center");
+    let author = topic
+        .center
+        .as_ref()
+        .map(|c| c.name_for(&lang.tag).0)
+        .unwrap_or_default();
+    let as_of = oldest_source(topic, template, source).map(|a| {
+        own.label("as-of")
+            .replace("{date}", &text::format_as_of(a, &own))
+    });
     let data = json!({
         "tag": lang.tag,
         "lang": stack.lang,
@@ -181,6 +201,9 @@ pub fn build(
         "keywords": [title, author, "マイナ保険証", "マイナンバーカード", "資格確認書", lang.name],
         "edition": own.label("edition").replace("{date}", &text::format_date(edition, &own)),
         "draft": (lang.translation == Translation::Draft).then(|| own.label("draft")),
+        // When the oldest source of what the leaflet prints stated it ("as of July 2025").
+        "as-of": as_of,
+        "center": center,
         "fallback-note": own.label("fallback"),
         "blocks": blocks,
         "hotlines": hotlines,
@@ -202,6 +225,123 @@ pub fn build(
         data,
         files,
     })
+}
+
+/// The center as a template prints it, in the reader's language: its name (and whether it
+/// fell back to Japanese with English), who runs it, its contacts, hours and languages, its
+/// URLs with their QR codes (`/qr/center-<id>.svg`) and its logo (`/center/logo.svg`).
+fn center_data(
+    c: &Center,
+    labels: &LangLabels,
+    tag: &str,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Value {
+    let (name, fallback) = c.name_for(tag);
+    let printed = |kind: &str, id: &str| {
+        !c.facts
+            .not_printed
+            .contains(&(kind.to_owned(), id.to_owned()))
+    };
+    let mut urls = Map::new();
+    for (id, url) in c.facts.urls.iter().filter(|(id, _)| printed("url", id)) {
+        let path = format!("/qr/center-{id}.svg");
+        match qr::svg(url) {
+            Ok(svg) => drop(files.insert(path.clone(), svg.into_bytes())),
+            Err(e) => errors.push(Diagnostic::error(&c.path, e)),
+        }
+        urls.insert(
+            id.clone(),
+            json!({ "url": url, "display": text::display_url(url), "qr": path }),
+        );
+    }
+    let logo = c.logo.as_ref().map(|svg| {
+        files.insert("/center/logo.svg".into(), svg.clone());
+        "/center/logo.svg"
+    });
+    let languages = (!c.languages.is_empty()).then(|| {
+        let names: Vec<&str> = c
+            .languages
+            .iter()
+            .map(|code| labels.language_name(code).unwrap_or(code))
+            .collect();
+        names.join(labels.label("list-separator"))
+    });
+    let phone = |id: &str| {
+        c.facts
+            .phones
+            .get(id)
+            .filter(|_| printed("phone", id))
+            .map(|p| p.number.clone())
+    };
+    json!({
+        "id": c.id,
+        "name": name,
+        "name-ja": c.name,
+        "fallback": fallback,
+        "operated-by": c.operated_by_for(tag),
+        "address": c.address,
+        "phone": phone("main"),
+        "fax": phone("fax"),
+        "email": c.facts.emails.get("main").filter(|_| printed("email", "main")),
+        "hours": printed("hours", "consultation")
+            .then(|| c.facts.hours.get("consultation").map(|_| text::format_hours(&c.facts, "consultation", labels)))
+            .flatten(),
+        "languages": languages,
+        "urls": urls,
+        "logo": logo,
+        // "Questions? <center>: <phone>" in the reader's words (the guide's footer line)
+        "ask": labels.label("ask-center").split_inclusive(['}']).fold(Vec::<Value>::new(), |mut runs, piece| {
+            let (before, field) = piece.rsplit_once('{').unwrap_or((piece, ""));
+            if !before.is_empty() {
+                runs.push(json!({"k": "plain", "t": before}));
+            }
+            match field {
+                "center}" => runs.push(json!({"k": "plain", "t": name})),
+                "phone}" => runs.push(json!({"k": "phone", "t": phone("main").unwrap_or_default()})),
+                "" => {}
+                other => runs.push(json!({"k": "plain", "t": format!("{{{other}")})),
+            }
+            runs
+        }),
+    })
+}
+
+/// The oldest `as-of` among the facts a leaflet prints: those its text refers to (the
+/// blocks of `template` in the source language, which every translation follows), the
+/// hotlines, and the center's. What the leaflet says its facts are as of.
+fn oldest_source<'a>(topic: &'a Topic, template: &str, source: &Lang) -> Option<&'a Dated> {
+    let facts = &topic.facts;
+    let mut dated: Vec<&Dated> = Vec::new();
+    for (name, block) in &source.blocks {
+        if !topic.prints(template, name) {
+            continue;
+        }
+        for field in block.fields.values() {
+            let strings: Vec<&str> = match field.get_ref() {
+                Field::Text(s) => vec![s.as_str()],
+                Field::List(items) => items.iter().map(|i| i.get_ref().as_str()).collect(),
+            };
+            for s in strings {
+                for (kind, id) in text::placeholders(s) {
+                    dated.extend(facts.as_of.get(&(kind.to_owned(), id.to_owned())));
+                }
+            }
+        }
+    }
+    for h in &facts.hotlines {
+        dated.extend(facts.as_of.get(&("hotline".to_owned(), h.id.clone())));
+    }
+    if let Some(c) = &topic.center {
+        dated.extend(
+            c.facts
+                .as_of
+                .iter()
+                .filter(|(k, _)| !c.facts.not_printed.contains(k))
+                .map(|(_, d)| d),
+        );
+    }
+    dated.into_iter().min_by_key(|d| d.last_day)
 }
 
 fn runs(

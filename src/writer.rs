@@ -56,6 +56,12 @@ impl Output {
                     .with_hint("pass a writable folder with --out DIR"),
             )
         };
+        if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+            return Err(io(
+                io::Error::other("it is not a folder"),
+                "cannot write to the output folder",
+            ));
+        }
         fs::create_dir_all(dir).map_err(|e| io(e, "cannot create the output folder"))?;
         let mut options = fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);

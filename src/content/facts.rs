@@ -21,6 +21,8 @@ pub struct Facts {
     /// How old (months) a printed fact's source may be before `check` says it must be
     /// re-checked (`--max-fact-age` overrides it).
     pub max_fact_age_months: Option<u32>,
+    /// The center whose edition is built by default (its id, where facts.toml names it).
+    pub center: Option<Spanned<String>>,
     pub dates: BTreeMap<String, Date>,
     pub phones: BTreeMap<String, Phone>,
     pub emails: BTreeMap<String, String>,
@@ -144,6 +146,8 @@ struct TopicSection {
     #[serde(default)]
     counter_order: Vec<Spanned<String>>,
     max_fact_age_months: Option<u32>,
+    /// The center whose edition is built by default (`content/centers/<id>.toml`).
+    center: Option<Spanned<String>>,
 }
 
 /// Declares a fact as written in facts.toml: its own fields, then where it comes from (the
@@ -152,20 +156,20 @@ macro_rules! fact {
     ($name:ident { $($(#[$attr:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         #[derive(Deserialize)]
         #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-        struct $name {
-            $($(#[$attr])* $field: $ty,)*
+        pub(super) struct $name {
+            $($(#[$attr])* pub(super) $field: $ty,)*
             /// Where the fact comes from: a seed, facts.md, a public page.
-            source: Spanned<String>,
+            pub(super) source: Spanned<String>,
             /// When that source stated it (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), for facts
             /// that can go stale; `check` warns once it is older than the limit.
-            as_of: Option<Spanned<String>>,
+            pub(super) as_of: Option<Spanned<String>>,
             /// Where sources disagree: the other source, and which one this fact follows.
             #[allow(dead_code)]
-            conflict: Option<String>,
+            pub(super) conflict: Option<String>,
             /// `false`: kept for the record (why the leaflet no longer says something);
             /// not printed, so not reported as unused.
             #[serde(default = "yes")]
-            printed: bool,
+            pub(super) printed: bool,
         }
 
         impl Sourced for $name {
@@ -185,12 +189,12 @@ fn yes() -> bool {
 }
 
 /// A fact that says where it comes from.
-trait Sourced {
+pub(super) trait Sourced {
     fn origin(&self) -> Origin<'_>;
 }
 
 /// (kind, id, origin) of every fact of a table.
-fn sourced<'a, F: Sourced>(
+pub(super) fn sourced<'a, F: Sourced>(
     kind: &'static str,
     table: &'a BTreeMap<String, F>,
 ) -> impl Iterator<Item = (&'static str, &'a String, Origin<'a>)> {
@@ -198,15 +202,16 @@ fn sourced<'a, F: Sourced>(
 }
 
 /// Where a fact comes from, as written.
-struct Origin<'a> {
-    source: &'a Spanned<String>,
-    as_of: Option<&'a Spanned<String>>,
-    printed: bool,
+pub(super) struct Origin<'a> {
+    pub(super) source: &'a Spanned<String>,
+    pub(super) as_of: Option<&'a Spanned<String>>,
+    pub(super) printed: bool,
 }
 
 fact!(DateFact { date: Spanned<String> });
 fact!(PhoneFact {
     number: Spanned<String>,
+    #[serde(default)]
     toll_free: bool,
 });
 fact!(EmailFact { address: Spanned<String> });
@@ -230,7 +235,7 @@ fact!(HotlineFact {
 /// One span of opening hours.
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct OpenFact {
+pub(super) struct OpenFact {
     days: Spanned<String>,
     from: Option<Spanned<String>>,
     to: Option<Spanned<String>>,
@@ -240,7 +245,7 @@ struct OpenFact {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct RowFact {
+pub(super) struct RowFact {
     languages: Spanned<String>,
     hours: Spanned<String>,
 }
@@ -253,23 +258,28 @@ pub fn load(path: &Path, text: &str) -> (Option<Facts>, Vec<Diagnostic>) {
         Ok(f) => f,
         Err(e) => return (None, vec![super::toml_error(path, text, &e)]),
     };
-    let mut v = Validator {
-        path,
-        text,
-        diags: Vec::new(),
-    };
+    let mut v = Validator::new(path, text);
     let facts = v.facts(file);
     (Some(facts), v.diags)
 }
 
-struct Validator<'a> {
+/// Checks facts as written, collecting every problem (facts.toml, a center's file).
+pub(super) struct Validator<'a> {
     path: &'a Path,
     text: &'a str,
-    diags: Vec<Diagnostic>,
+    pub(super) diags: Vec<Diagnostic>,
 }
 
-impl Validator<'_> {
-    fn error(&mut self, at: &Spanned<String>, message: String, hint: Option<&str>) {
+impl<'a> Validator<'a> {
+    pub(super) fn new(path: &'a Path, text: &'a str) -> Validator<'a> {
+        Validator {
+            path,
+            text,
+            diags: Vec::new(),
+        }
+    }
+
+    pub(super) fn error(&mut self, at: &Spanned<String>, message: String, hint: Option<&str>) {
         let mut d = Diagnostic::error(self.path, message).at(self.text, at.span());
         if let Some(h) = hint {
             d = d.with_hint(h);
@@ -312,6 +322,7 @@ impl Validator<'_> {
                 .map(|t| t.get_ref().clone())
                 .collect(),
             max_fact_age_months: file.topic.max_fact_age_months,
+            center: file.topic.center.clone(),
             ..Facts::default()
         };
         if let Some(c) = &file.topic.checked {
@@ -332,50 +343,7 @@ impl Validator<'_> {
                 None => drop(facts.invalid.insert(format!("date:{id}"))),
             }
         }
-        for (id, p) in &file.phones {
-            let n = p.number.get_ref();
-            // Kept even when malformed (the error below blocks the build), so that the
-            // languages referring to it do not each report it as unknown.
-            facts.phones.insert(
-                id.clone(),
-                Phone {
-                    number: n.clone(),
-                    toll_free: p.toll_free,
-                },
-            );
-            if !is_japanese_phone(n) {
-                self.error(
-                    &p.number,
-                    format!("`{n}` is not a Japanese phone number"),
-                    Some("write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595"),
-                );
-            }
-            if p.toll_free && !n.starts_with("0120-") && !n.starts_with("0800-") {
-                self.error(
-                    &p.number,
-                    format!("`{n}` is marked toll-free but is not a 0120 or 0800 number"),
-                    None,
-                );
-            }
-        }
-        for (id, e) in &file.emails {
-            let a = e.address.get_ref();
-            facts.emails.insert(id.clone(), a.clone());
-            if !a.contains('@') || a.contains(|c: char| c.is_whitespace() || c.is_control()) {
-                self.error(&e.address, format!("`{a}` is not an e-mail address"), None);
-            }
-        }
-        for (id, u) in &file.urls {
-            let url = u.url.get_ref();
-            facts.urls.insert(id.clone(), url.clone());
-            if !is_https_url(url) {
-                self.error(
-                    &u.url,
-                    format!("`{url}` is not an absolute https URL"),
-                    Some("write the full address, starting with https://"),
-                );
-            }
-        }
+        self.contacts(&mut facts, &file.phones, &file.emails, &file.urls, &file.hours);
         for (id, group) in &file.language_groups {
             let codes = &group.languages;
             for code in codes {
@@ -391,15 +359,6 @@ impl Validator<'_> {
                 id.clone(),
                 codes.iter().map(|c| c.get_ref().clone()).collect(),
             );
-        }
-        for (id, hours) in &file.hours {
-            let list = &hours.open;
-            let parsed: Vec<Hours> = list.iter().filter_map(|h| self.hours(h)).collect();
-            if parsed.len() == list.len() {
-                facts.hours.insert(id.clone(), parsed);
-            } else {
-                facts.invalid.insert(format!("hours:{id}"));
-            }
         }
         for (id, c) in &file.closures {
             match (self.month_day(&c.from), self.month_day(&c.to)) {
@@ -444,8 +403,72 @@ impl Validator<'_> {
         facts
     }
 
+    /// Checks and records the phone numbers, e-mail addresses, URLs and opening hours.
+    pub(super) fn contacts(
+        &mut self,
+        facts: &mut Facts,
+        phones: &BTreeMap<String, PhoneFact>,
+        emails: &BTreeMap<String, EmailFact>,
+        urls: &BTreeMap<String, UrlFact>,
+        hours: &BTreeMap<String, HoursFact>,
+    ) {
+        for (id, p) in phones {
+            let n = p.number.get_ref();
+            // Kept even when malformed (the error below blocks the build), so that the
+            // languages referring to it do not each report it as unknown.
+            facts.phones.insert(
+                id.clone(),
+                Phone {
+                    number: n.clone(),
+                    toll_free: p.toll_free,
+                },
+            );
+            if !is_japanese_phone(n) {
+                self.error(
+                    &p.number,
+                    format!("`{n}` is not a Japanese phone number"),
+                    Some("write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595"),
+                );
+            }
+            if p.toll_free && !n.starts_with("0120-") && !n.starts_with("0800-") {
+                self.error(
+                    &p.number,
+                    format!("`{n}` is marked toll-free but is not a 0120 or 0800 number"),
+                    None,
+                );
+            }
+        }
+        for (id, e) in emails {
+            let a = e.address.get_ref();
+            facts.emails.insert(id.clone(), a.clone());
+            if !a.contains('@') || a.contains(|c: char| c.is_whitespace() || c.is_control()) {
+                self.error(&e.address, format!("`{a}` is not an e-mail address"), None);
+            }
+        }
+        for (id, u) in urls {
+            let url = u.url.get_ref();
+            facts.urls.insert(id.clone(), url.clone());
+            if !is_https_url(url) {
+                self.error(
+                    &u.url,
+                    format!("`{url}` is not an absolute https URL"),
+                    Some("write the full address, starting with https://"),
+                );
+            }
+        }
+        for (id, h) in hours {
+            let list = &h.open;
+            let parsed: Vec<Hours> = list.iter().filter_map(|h| self.hours(h)).collect();
+            if parsed.len() == list.len() {
+                facts.hours.insert(id.clone(), parsed);
+            } else {
+                facts.invalid.insert(format!("hours:{id}"));
+            }
+        }
+    }
+
     /// Checks and records where a fact comes from.
-    fn origin(&mut self, facts: &mut Facts, kind: &str, id: &str, o: &Origin) {
+    pub(super) fn origin(&mut self, facts: &mut Facts, kind: &str, id: &str, o: &Origin) {
         if o.source.get_ref().trim().is_empty() {
             self.error(
                 o.source,
@@ -477,7 +500,7 @@ impl Validator<'_> {
     }
 
     /// A printed text holds no control character.
-    fn plain_text(&mut self, s: &Spanned<String>) {
+    pub(super) fn plain_text(&mut self, s: &Spanned<String>) {
         let d = super::lang::control(self.path, self.text, s.span(), s.get_ref(), false);
         self.diags.extend(d);
     }

@@ -6,6 +6,7 @@
 //! Every problem found is returned as a [`Diagnostic`] with file, line and column; loading
 //! goes on after a problem so that one run reports all of them.
 
+pub mod center;
 pub mod facts;
 pub mod lang;
 pub mod text;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub use center::Center;
 pub use facts::Facts;
 pub use lang::{Block, Field, Lang, Translation};
 
@@ -41,6 +43,9 @@ pub struct Topic {
     pub lang_files: BTreeMap<String, PathBuf>,
     /// By (template, language tag): every template file present (`guide/ja.toml`).
     pub part_files: BTreeMap<(String, String), PathBuf>,
+    /// The center whose edition its leaflets are printed for: the one facts.toml names, or
+    /// the one a run asks for (`--center`, see [`Content::for_center`]).
+    pub center: Option<Center>,
 }
 
 impl Topic {
@@ -72,6 +77,10 @@ pub struct Content {
     /// Topics whose facts.toml could not be read or parsed: their leaflets cannot be built,
     /// but they are counted (and reported) as leaflets that failed.
     pub unloaded: Vec<Unloaded>,
+    /// The centers that loaded, by id.
+    pub centers: BTreeMap<String, Center>,
+    /// Every center's file present (also those that did not load), by id.
+    pub center_files: BTreeMap<String, PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -87,6 +96,29 @@ pub struct Unloaded {
 }
 
 impl Content {
+    /// The content as printed for center `id`: every topic's leaflets carry that center.
+    /// An error naming the centers there are if there is no such center (or its file does
+    /// not load: its errors are among the diagnostics).
+    pub fn for_center(mut self, id: &str) -> Result<Content, String> {
+        let Some(center) = self.centers.get(id).cloned() else {
+            let known: Vec<&str> = self.center_files.keys().map(String::as_str).collect();
+            return Err(if self.center_files.contains_key(id) {
+                format!("the center `{id}` does not load (see the errors above)")
+            } else if known.is_empty() {
+                format!(
+                    "no center `{id}`: the content has no centers (content/{}/<id>.toml; `leafpress new-center {id}` writes one to fill in)",
+                    center::FOLDER
+                )
+            } else {
+                format!("no center `{id}`; centers found: {}", known.join(", "))
+            });
+        };
+        for t in &mut self.topics {
+            t.center = Some(center.clone());
+        }
+        Ok(self)
+    }
+
     /// Every language tag with a file in some topic, loaded or not, sorted.
     pub fn language_tags(&self) -> Vec<&str> {
         let files = self.topics.iter().map(|t| &t.lang_files);
@@ -120,12 +152,28 @@ pub fn load(dir: &Path) -> Result<Content, Diagnostic> {
     };
     let root = Root::new(dir, MAX_FILE_BYTES).map_err(cannot)?;
     let mut content = Content::default();
-    for (path, what) in entries(&root, dir).map_err(cannot)? {
+    let all = entries(&root, dir).map_err(cannot)?;
+    // The centers first: a topic names its default one.
+    if let Some((path, Entry::Folder)) = all.iter().find(|(p, _)| file_name(p) == center::FOLDER) {
+        load_centers(&root, path, &mut content);
+    }
+    for (path, what) in all {
         let name = file_name(&path);
+        if name == center::FOLDER {
+            if let Entry::Refused(r) = what {
+                content.diagnostics.push(refused(&path, &r));
+            }
+            continue;
+        }
         match what {
             Entry::Folder if is_id(&name) => {
                 match load_topic(&root, &path, &mut content.diagnostics) {
-                    Ok(topic) => content.topics.push(topic),
+                    Ok(mut topic) => {
+                        let mut diags = Vec::new();
+                        topic.center = default_center(&topic, &content, &mut diags);
+                        content.diagnostics.extend(diags);
+                        content.topics.push(topic)
+                    }
                     Err(unloaded) => content.unloaded.push(unloaded),
                 }
             }
@@ -149,6 +197,73 @@ pub fn load(dir: &Path) -> Result<Content, Diagnostic> {
         return Err(d);
     }
     Ok(content)
+}
+
+/// Loads every `<id>.toml` of the centers folder; other files are logos (a center's file
+/// names its own) or not used.
+fn load_centers(root: &Root, dir: &Path, content: &mut Content) {
+    let mut others = Vec::new();
+    for (path, what) in entries(root, dir).unwrap_or_default() {
+        let name = file_name(&path);
+        let Some(id) = name.strip_suffix(".toml") else {
+            match what {
+                Entry::Refused(r) => content.diagnostics.push(refused(&path, &r)),
+                _ => others.push(path),
+            }
+            continue;
+        };
+        if !is_id(id) {
+            content.diagnostics.push(
+                Diagnostic::error(&path, format!("`{id}` is not a center id"))
+                    .with_hint("a center's id names its output folder: use lowercase letters a–z, digits and '-'"),
+            );
+            continue;
+        }
+        content.center_files.insert(id.to_owned(), path.clone());
+        let Some(text) = read_text(root, &path, &mut content.diagnostics) else {
+            continue;
+        };
+        let (center, diags) = center::load(root, &path, &text);
+        content.diagnostics.extend(diags);
+        if let Some(c) = center {
+            content.centers.insert(c.id.clone(), c);
+        }
+    }
+    for path in others {
+        let logo = file_name(&path);
+        let used = content
+            .centers
+            .values()
+            .any(|c| c.text.contains(&format!("\"{logo}\"")));
+        if !used {
+            content.diagnostics.push(not_used(
+                &path,
+                "the centers folder holds one <id>.toml per center and the logos they name",
+            ));
+        }
+    }
+}
+
+/// The center a topic's facts name, if it loaded; an error at the name if there is no
+/// such center.
+fn default_center(topic: &Topic, content: &Content, diags: &mut Vec<Diagnostic>) -> Option<Center> {
+    let id = topic.facts.center.as_ref()?;
+    if let Some(c) = content.centers.get(id.get_ref()) {
+        return Some(c.clone());
+    }
+    if !content.center_files.contains_key(id.get_ref()) {
+        let known: Vec<&str> = content.center_files.keys().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::error(&topic.facts_path, format!("no center `{}`", id.get_ref()))
+                .at(&topic.facts_text, id.span())
+                .with_hint(if known.is_empty() {
+                    format!("add content/{}/{}.toml (`leafpress new-center {}`)", center::FOLDER, id.get_ref(), id.get_ref())
+                } else {
+                    format!("centers found: {}", known.join(", "))
+                }),
+        );
+    }
+    None
 }
 
 /// What an entry of a content folder is.
@@ -342,6 +457,7 @@ fn load_topic(root: &Root, dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<To
         langs,
         lang_files,
         part_files,
+        center: None,
     };
     if !topic.lang_files.contains_key(&topic.facts.source_language) {
         diags.push(

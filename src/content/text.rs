@@ -21,9 +21,12 @@ pub enum Run {
 }
 
 /// The kinds of placeholder a content string may contain.
-pub const KINDS: [&str; 9] = [
-    "date", "phone", "url", "email", "hours", "langs", "closed", "ja", "num",
+pub const KINDS: [&str; 10] = [
+    "date", "phone", "url", "email", "hours", "langs", "closed", "ja", "num", "center",
 ];
+
+/// What `{center:ID}` may print: the center's name in the reader's language, its phone.
+pub const CENTER_IDS: [&str; 2] = ["name", "phone"];
 
 /// A placeholder problem: byte offset of the placeholder in the string, message, hint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +45,9 @@ pub trait Labels {
     fn months(&self) -> Vec<&str>;
     /// The reader's name for the language with code `code`.
     fn language_name(&self, code: &str) -> Option<&str>;
+    /// The center the leaflet is printed for: its name for this reader, and its phone
+    /// (none: the text is checked without a center, and `{center:…}` prints nothing).
+    fn center(&self) -> Option<(String, String)>;
 }
 
 /// A piece of a content string: its byte offset, its text, and (kind, id) if a placeholder.
@@ -166,6 +172,15 @@ pub fn resolve(s: &str, facts: &Facts, labels: &dyn Labels) -> Result<Vec<Run>, 
                     facts.terms.keys().map(String::as_str).collect(),
                 )),
             },
+            "center" if CENTER_IDS.contains(&id) => match (labels.center(), id) {
+                (Some((name, _)), "name") => push_plain(&mut runs, &name),
+                (Some((_, phone)), _) => runs.push(Run::Phone(phone)),
+                (None, _) => {}
+            },
+            "center" => errors.push(fail(
+                format!("unknown center id `{id}` in `{text}`"),
+                CENTER_IDS.to_vec(),
+            )),
             "num" => match facts.numbers.get(id) {
                 Some(n) => push_plain(&mut runs, &n.to_string()),
                 None => errors.push(unknown(
@@ -222,6 +237,24 @@ pub fn plain(runs: &[Run]) -> String {
 /// A URL as printed under its QR code: without the scheme.
 pub fn display_url(url: &str) -> &str {
     url.strip_prefix("https://").unwrap_or(url)
+}
+
+/// When a source stated a fact, as precise as it is: a day (`2 December 2024`), a month
+/// (`July 2025`, the `month-year` label) or a year.
+pub fn format_as_of(dated: &super::facts::Dated, labels: &dyn Labels) -> String {
+    let d = dated.last_day;
+    match dated.text.len() {
+        4 => d.year.to_string(),
+        7 => {
+            let months = labels.months();
+            let month = months.get(usize::from(d.month) - 1).copied().unwrap_or("");
+            labels
+                .label("month-year")
+                .replace("{month}", month)
+                .replace("{year}", &d.year.to_string())
+        }
+        _ => format_date(d, labels),
+    }
 }
 
 pub fn format_date(d: Date, labels: &dyn Labels) -> String {

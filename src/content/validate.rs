@@ -69,10 +69,12 @@ impl Options {
     }
 }
 
-/// A language's words, falling back to the source language's for missing labels.
+/// A language's words, falling back to the source language's for missing labels, and the
+/// center the leaflet is printed for.
 pub struct LangLabels<'a> {
     pub lang: &'a Lang,
     pub source: &'a Lang,
+    pub center: Option<&'a super::Center>,
 }
 
 impl<'a> LangLabels<'a> {
@@ -104,6 +106,11 @@ impl Labels for LangLabels<'_> {
             Some(Field::Text(s)) => Some(s),
             _ => None,
         }
+    }
+
+    fn center(&self) -> Option<(String, String)> {
+        let c = self.center?;
+        Some((c.name_for(&self.lang.tag).0, c.phone()?.to_owned()))
     }
 }
 
@@ -151,7 +158,11 @@ pub fn topic(topic: &Topic, templates_text: &str, opts: &Options) -> Vec<Diagnos
             }
             compare_with_source(topic, lang, source, opts, &mut diags);
         }
-        let labels = LangLabels { lang, source };
+        let labels = LangLabels {
+            lang,
+            source,
+            center: topic.center.as_ref(),
+        };
         for (name, block) in &lang.blocks {
             for_each_string(block, |s, span| {
                 check_string(topic, lang, &labels, name, s, span, &mut diags)
