@@ -181,6 +181,10 @@ pub struct StatusArgs {
     /// Exit 1 if any block is outdated.
     #[arg(long)]
     pub fail_outdated: bool,
+    /// Exit 1 if any translated leaflet prints a block not reviewed by a native speaker
+    /// (unreviewed, or changed since its review).
+    #[arg(long)]
+    pub fail_unreviewed: bool,
     /// Only this template's leaflets (repeatable; default: every template).
     #[arg(long = "template", value_name = "NAME")]
     pub template_names: Vec<String>,

@@ -8,11 +8,12 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::content::{Level, Translation};
 use crate::qr;
 
-/// One leaflet this run wrote, as it is published.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// One leaflet this run wrote, as it is published (manifest.json: the fields in this order,
+/// kebab-case).
+#[derive(Debug, Clone)]
 pub struct Entry {
     /// The PDF, relative to the output folder.
     pub file: String,
@@ -23,7 +24,9 @@ pub struct Entry {
     pub language: Language,
     /// The leaflet's title, in its language.
     pub title: String,
-    pub translation: &'static str,
+    /// The language's translation standing; published as this leaflet's level (`source`,
+    /// `draft`, `partly-reviewed` or `reviewed`: what its printed blocks' reviews say).
+    pub translation: Translation,
     pub edition: String,
     pub pages: usize,
     pub bytes: usize,
@@ -35,6 +38,35 @@ pub struct Entry {
     /// The key of everything it was made from (see `reuse`): a build that finds the same
     /// key, and the files as listed here, keeps them.
     pub input: Option<String>,
+}
+
+impl Entry {
+    /// The leaflet's level: what the review records of the blocks it prints say.
+    pub fn level(&self) -> Level {
+        self.translation.level(&self.template)
+    }
+}
+
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("Entry", 14)?;
+        m.serialize_field("file", &self.file)?;
+        m.serialize_field("topic", &self.topic)?;
+        m.serialize_field("template", &self.template)?;
+        m.serialize_field("template-name", &self.template_name)?;
+        m.serialize_field("language", &self.language)?;
+        m.serialize_field("title", &self.title)?;
+        m.serialize_field("translation", self.level().key())?;
+        m.serialize_field("edition", &self.edition)?;
+        m.serialize_field("pages", &self.pages)?;
+        m.serialize_field("bytes", &self.bytes)?;
+        m.serialize_field("sha256", &self.sha256)?;
+        m.serialize_field("type-scale", &self.type_scale)?;
+        m.serialize_field("previews", &self.previews)?;
+        m.serialize_field("input", &self.input)?;
+        m.end()
+    }
 }
 
 /// A language as a counter needs it: its tag, its name in its own script, and its name in
@@ -86,13 +118,19 @@ pub fn sha256sums(files: &[(String, String)]) -> String {
         .collect()
 }
 
-/// What the counter page says in its own words (Japanese for the staff, English beside it).
-const STATUS: [(&str, &str, &str); 3] = [
+/// What the counter page says in its own words (Japanese for the staff, English beside it),
+/// by level (`Level::key`).
+const STATUS: [(&str, &str, &str); 4] = [
     ("source", "原文", "source text"),
     (
         "reviewed",
         "翻訳（確認済み）",
         "translation reviewed by a native speaker",
+    ),
+    (
+        "partly-reviewed",
+        "翻訳（一部のみ確認済み）",
+        "translation partly reviewed by a native speaker",
     ),
     (
         "draft",
@@ -141,16 +179,19 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
             esc(&lang.tag)
         );
         let first = mine[0];
-        let (ja, en) = STATUS
-            .iter()
-            .find(|(k, _, _)| *k == first.translation)
-            .map_or(("", ""), |(_, ja, en)| (*ja, *en));
+        // One status for the tile when its leaflets agree; else the tile says "partly
+        // reviewed" and each leaflet its own.
+        let same = mine.iter().all(|e| e.level() == first.level());
+        let level = if same {
+            first.level()
+        } else {
+            Level::PartlyReviewed
+        };
         let _ = write!(
             h,
-            "<p class=\"status {}\">{} <span lang=\"en\">{}</span> · {}</p>\n<ul class=\"docs\">\n",
-            first.translation,
-            ja,
-            en,
+            "<p class=\"status {}\">{} · {}</p>\n<ul class=\"docs\">\n",
+            level.key(),
+            status_words(level),
             esc(&first.edition)
         );
         for e in mine {
@@ -165,9 +206,18 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
                     esc(&lang.tag)
                 );
             }
+            let level = if same {
+                String::new()
+            } else {
+                format!(
+                    " <span class=\"status {}\">{}</span>",
+                    e.level().key(),
+                    status_words(e.level())
+                )
+            };
             let _ = write!(
                 h,
-                "<span class=\"doc\">{} <span class=\"meta\">PDF · {} ページ <span lang=\"en\">pages</span> · {}</span></span></a>",
+                "<span class=\"doc\">{} <span class=\"meta\">PDF · {} ページ <span lang=\"en\">pages</span> · {}{level}</span></span></a>",
                 esc(&e.template_name),
                 e.pages,
                 size
@@ -194,6 +244,15 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
     h.push_str(SCRIPT);
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// A level in the counter page's words: Japanese, then English.
+fn status_words(level: Level) -> String {
+    let (ja, en) = STATUS
+        .iter()
+        .find(|(k, _, _)| *k == level.key())
+        .map_or(("", ""), |(_, ja, en)| (*ja, *en));
+    format!("{ja} <span lang=\"en\">{en}</span>")
 }
 
 /// A file name as a relative URL path (the names are ASCII; spaces would be escaped).
@@ -241,7 +300,8 @@ main { padding: 1rem 1.25rem 2rem; }
 .ja { margin: 0 0 .3rem; font-size: 1.1rem; }
 .tag { color: #4a5a60; font-size: .9rem; margin-left: .4rem; }
 .status { margin: 0 0 .6rem; font-size: .9rem; padding: .2rem .45rem; border-radius: .25rem; background: var(--tint); }
-.status.draft { background: #fff4d6; border: 1px solid #c9a227; }
+.status.draft, .status.partly-reviewed { background: #fff4d6; border: 1px solid #c9a227; }
+.meta .status { display: block; margin: .2rem 0 0; }
 .docs { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .docs a { color: var(--accent); }
 .docs > li > a { display: flex; gap: .75rem; align-items: flex-start; text-decoration: none; border-radius: .3rem; padding: .25rem; }
