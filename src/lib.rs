@@ -6,6 +6,9 @@
 //! content (TOML) ──content::load + validate──▶ model ──leaflet::build──▶ template data (JSON, QR SVGs)
 //!     ──render::Engine::compile (typst)──▶ pages ──render::Engine::pdf──▶ PDF bytes ──batch──▶ output/
 //! ```
+//!
+//! Beside them, `review`: a language exported for a native speaker's review (a printed
+//! sheet, gettext PO, XLIFF 1.2) and the review recorded in the language files.
 
 pub mod batch;
 pub mod cli;
@@ -19,6 +22,7 @@ pub mod publish;
 pub mod qr;
 pub mod render;
 pub mod reuse;
+pub mod review;
 pub mod status;
 pub mod watch;
 

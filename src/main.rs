@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check(&a, style),
         Command::Status(a) => status(&a, style),
         Command::Stamp(a) => stamp(&a, style),
+        Command::Review(a) => leafpress::review::run(a, style),
         Command::Watch(a) => leafpress::watch::run(&Settings {
             publish: false,
             one_shot: false,
