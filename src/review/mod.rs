@@ -376,7 +376,12 @@ pub(crate) fn date_arg(on: Option<&str>) -> Result<Date, Failure> {
 
 /// `leafpress review export`: writes one file per topic that has the language.
 fn export(a: &ReviewExportArgs, style: Style) -> Result<u8, Failure> {
-    let s = settings(&a.paths, style);
+    // A block not yet translated is no reason not to review the others: it is exported
+    // untranslated (the sheet shows "—"), as `--allow-missing` shows it.
+    let s = Settings {
+        allow_missing: true,
+        ..settings(&a.paths, style)
+    };
     let fonts = match a.format {
         ReviewFormat::Sheet => Some(batch::load_fonts(&s)?),
         _ => None,

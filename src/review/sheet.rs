@@ -118,8 +118,12 @@ pub fn build(topic: &Topic, lang: &Lang, templates: &[String]) -> Result<Leaflet
         month: 1,
         day: 1,
     });
-    let own_words = words(lang);
     let en_words = words(source);
+    // A word the language lacks is the English one (a block not yet translated).
+    let mut own_words = en_words.clone();
+    if let (Value::Object(all), Value::Object(mine)) = (&mut own_words, words(lang)) {
+        all.extend(mine);
+    }
     let plain_title = |w: &Value| {
         w.get("title")
             .and_then(Value::as_array)
