@@ -31,6 +31,11 @@ impl Project {
         self.dir.path().join(rel)
     }
 
+    /// The text of a content file.
+    fn read_content(&self, file: &str) -> String {
+        fs::read_to_string(self.path(&format!("{TOPIC}/{file}"))).unwrap()
+    }
+
     /// Replaces `from` (which must occur) with `to` in a content file.
     fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
         let p = self.path(&format!("{TOPIC}/{file}"));
@@ -40,11 +45,21 @@ impl Project {
         self
     }
 
-    /// Runs leafpress in the copy, with the project's fonts and templates.
+    /// Runs leafpress in the copy, with the project's fonts and templates. `check` and
+    /// `build` do not judge the facts' age unless a case asks (`--max-fact-age`): every
+    /// printed fact's source is dated, and older than the default 12 months on the cases'
+    /// date (2026-11-21), which would bury each case's one message under 57 warnings.
     fn run(&self, args: &[&str]) -> Output {
         let p = common::project();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_leafpress"));
         cmd.current_dir(self.dir.path()).args(args);
+        if !args.contains(&"--max-fact-age")
+            && args
+                .first()
+                .is_some_and(|a| matches!(*a, "build" | "check"))
+        {
+            cmd.args(["--max-fact-age", "999"]);
+        }
         if !args.contains(&"--fonts")
             && args
                 .first()
@@ -118,7 +133,7 @@ fn toml_syntax_error() {
     p.edit("en.toml", "label = \"FAQ\"", "label = \"FAQ");
     check_says(
         &p,
-        "content/mynumber-health-insurance/en.toml:48:13: error: invalid basic string, expected `\"`\n",
+        "content/mynumber-health-insurance/en.toml:63:13: error: invalid basic string, expected `\"`\n",
     );
 }
 
@@ -132,9 +147,9 @@ fn unknown_key_suggests_the_right_one() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/ja.toml:50:1: error: `faq-header.title` is not translated
+        "content/mynumber-health-insurance/ja.toml:65:1: error: `faq-header.title` is not translated
   hint: translate it from content/mynumber-health-insurance/en.toml, or build with --allow-missing to show the en text, marked
-content/mynumber-health-insurance/ja.toml:54:9: error: unknown key `titel` in [faq-header]
+content/mynumber-health-insurance/ja.toml:69:9: error: unknown key `titel` in [faq-header]
   hint: did you mean `title`?",
     );
 }
@@ -150,7 +165,7 @@ fn a_fact_nothing_prints_is_reported_until_one_language_uses_it() {
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert_eq!(
         stdout(&out),
-        "content/mynumber-health-insurance/facts.toml:41:1: warning: fact `phones.spare` is not used by any language or template
+        "content/mynumber-health-insurance/facts.toml:56:1: warning: fact `phones.spare` is not used by any language or template
   hint: use it with {phone:spare}, or remove it if it is no longer needed
 0 error(s), 1 warning(s)
 ",
@@ -179,7 +194,7 @@ fn unknown_fact_id_in_a_placeholder() {
     p.edit("vi.toml", "{phone:card-fallback}", "{phone:card-fallbak}");
     check_says(
         &p,
-        "content/mynumber-health-insurance/vi.toml:109:24: error: unknown phone id `card-fallbak` in `{phone:card-fallbak}`
+        "content/mynumber-health-insurance/vi.toml:124:24: error: unknown phone id `card-fallbak` in `{phone:card-fallbak}`
   hint: did you mean `{phone:card-fallback}`?",
     );
 }
@@ -194,7 +209,7 @@ fn malformed_phone_number_is_reported_once() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:39:28: error: `0570 783 578` is not a Japanese phone number
+        "content/mynumber-health-insurance/facts.toml:54:28: error: `0570 783 578` is not a Japanese phone number
   hint: write it with hyphens, e.g. 0120-0178-27, 0570-064-738, 050-3818-1250 or 011-200-9595",
     );
 }
@@ -209,7 +224,7 @@ fn url_that_is_not_https() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:66:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
+        "content/mynumber-health-insurance/facts.toml:83:24: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
   hint: write the full address, starting with https://",
     );
 }
@@ -225,7 +240,7 @@ fn hours_that_end_before_they_start() {
     let out = p.run(&["check", "--today", "2026-11-21"]);
     let text = stdout(&out);
     assert!(
-        text.starts_with("content/mynumber-health-insurance/facts.toml:81:66: error: the end `18:00` is not after the start `19:00`\n"),
+        text.starts_with("content/mynumber-health-insurance/facts.toml:98:66: error: the end `18:00` is not after the start `19:00`\n"),
         "{text}"
     );
     assert_eq!(out.status.code(), Some(1));
@@ -270,7 +285,7 @@ fn statement_past_its_date_warns_then_fails_under_strict() {
         "[faq-lead]\n",
         "[faq-lead]\nuntil = \"expired-cards-accepted-until\"\n",
     );
-    let expected = "content/mynumber-health-insurance/en.toml:53:9: {}: [faq-lead] is true only until 2026-03-31 (`expired-cards-accepted-until`), which has passed (today is 2026-11-21)\n  hint: update or remove the statement, then the `until` key\n";
+    let expected = "content/mynumber-health-insurance/en.toml:68:9: {}: [faq-lead] is true only until 2026-03-31 (`expired-cards-accepted-until`), which has passed (today is 2026-11-21)\n  hint: update or remove the statement, then the `until` key\n";
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert_eq!(
         stdout(&out),
@@ -313,7 +328,7 @@ fn missing_block_fails_that_language_unless_allowed() {
 
     let status = p.run(&["status", "--fail-under", "100"]);
     assert_eq!(status.status.code(), Some(1));
-    assert!(stdout(&status).contains("vi           16 / 17        1         0      94%  draft\n          missing:  [faq-did-you-know]\n"), "{}", stdout(&status));
+    assert!(stdout(&status).contains("vi           17 / 18        1         0      94%    0 / 18  draft\n          missing:  [faq-did-you-know]\n"), "{}", stdout(&status));
 }
 
 #[test]
@@ -329,7 +344,7 @@ fn changed_source_text_marks_translations_outdated() {
     let out = p.run(&["status", "--fail-outdated"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("ja           17 / 17        0         1      94%  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
+    assert!(text.contains("ja           18 / 18        0         1      94%    0 / 18  draft\n          outdated: [faq-did-you-know]\n"), "{text}");
     assert!(stderr(&out).contains("error: ja (faq) has 1 outdated block(s)"));
     // the guide does not print that block: its rows are untouched
     assert!(!stderr(&out).contains("(guide)"), "{}", stderr(&out));
@@ -338,7 +353,7 @@ fn changed_source_text_marks_translations_outdated() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&p.run(&["status"]))
-            .contains("ja           17 / 17        0         0     100%  draft")
+            .contains("ja           18 / 18        0         0     100%    0 / 18  draft")
     );
 }
 
@@ -452,7 +467,7 @@ fn pathological_input_gets_a_clear_error() {
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert!(
-        stdout(&out).starts_with("content/mynumber-health-insurance/vi.toml:62:10: error: text in [faq-question] is 100348 characters long; a leaflet text is limited to 2000\n"),
+        stdout(&out).starts_with("content/mynumber-health-insurance/vi.toml:77:10: error: text in [faq-question] is 100348 characters long; a leaflet text is limited to 2000\n"),
         "{}",
         stdout(&out)
     );
@@ -470,7 +485,7 @@ fn pathological_input_gets_a_clear_error() {
         ),
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
-    assert!(stdout(&out).contains("vi.toml:164:"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("vi.toml:179:"), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("error: cannot recurse further; max recursion depth met"),
         "{}",
@@ -519,7 +534,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:36:8: error: missing field `toll-free`",
+        "content/mynumber-health-insurance/facts.toml:51:8: error: missing field `toll-free`",
     );
 
     let p = Project::new();
@@ -530,14 +545,14 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:36:47: error: invalid type: string \"yes\", expected a boolean",
+        "content/mynumber-health-insurance/facts.toml:51:47: error: invalid type: string \"yes\", expected a boolean",
     );
 
     let p = Project::new();
     p.edit("facts.toml", "hiecc = { number = \"011-200-9595\"", "hiecc = { number = \"011-200-9595\", toll-free = false, source = \"x\" }\nhiecc = { number = \"011-200-9595\"");
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:42:1: error: duplicate key",
+        "content/mynumber-health-insurance/facts.toml:57:1: error: duplicate key",
     );
 
     let p = Project::new();
@@ -548,7 +563,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/vi.toml:47:9: error: invalid type: integer `42`, expected a string or an array of strings",
+        "content/mynumber-health-insurance/vi.toml:62:9: error: invalid type: integer `42`, expected a string or an array of strings",
     );
 
     let p = Project::new();
@@ -559,7 +574,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:94:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
+        "content/mynumber-health-insurance/facts.toml:111:12: error: unknown days `weekday`\n  hint: did you mean `weekdays`?",
     );
 
     let p = Project::new();
@@ -570,7 +585,7 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
     check_says(
         &p,
-        "content/mynumber-health-insurance/facts.toml:23:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
+        "content/mynumber-health-insurance/facts.toml:29:31: error: `2025-12-32` is not a date\n  hint: write an ISO date: YYYY-MM-DD, e.g. 2024-12-02",
     );
 }
 
@@ -637,7 +652,7 @@ fn facts_that_do_not_parse_fail_every_leaflet() {
     let (code, err) = build_and_check(&p, &[]);
     assert_eq!(code, Some(1));
     assert!(
-        err.starts_with("content/mynumber-health-insurance/facts.toml:14:1: error: missing comma between array elements, expected `,`\n"),
+        err.starts_with("content/mynumber-health-insurance/facts.toml:20:1: error: missing comma between array elements, expected `,`\n"),
         "{err}"
     );
     assert!(
@@ -679,7 +694,7 @@ fn a_language_file_that_does_not_parse_fails_its_leaflet_also_when_asked_for_alo
     p.edit("ko.toml", "label = \"", "label = ");
     let (code, err) = build_and_check(&p, &[]);
     assert_eq!(code, Some(1));
-    let expected = "content/mynumber-health-insurance/ko.toml:46:9: error: missing opening quote, expected `\"`
+    let expected = "content/mynumber-health-insurance/ko.toml:61:9: error: missing opening quote, expected `\"`
 error: mynumber-health-insurance-faq-ko: not built, 1 error(s) above in content/mynumber-health-insurance/ko.toml
 error: mynumber-health-insurance-guide-ko: not built, 1 error(s) above in content/mynumber-health-insurance/ko.toml
 ";
@@ -719,14 +734,14 @@ fn a_stray_top_level_key_names_itself_and_the_closest_block() {
     p.edit("ko.toml", "[meta]", "colour = \"red\"\n\n[meta]");
     check_says(
         &p,
-        "content/mynumber-health-insurance/ko.toml:4:1: error: stray key `colour` outside any table: a language file holds block tables such as [faq-header], and every text belongs in one
+        "content/mynumber-health-insurance/ko.toml:4:1: error: stray key `colour` outside any table: a language file holds block tables such as [links], and every text belongs in one
   hint: the closest block is [labels]: move the key into its table, or delete it",
     );
     let p = Project::new();
     p.edit("ko.toml", "[meta]", "faq-leed = \"…\"\n\n[meta]");
     check_says(
         &p,
-        "content/mynumber-health-insurance/ko.toml:4:1: error: stray key `faq-leed` outside any table: a language file holds block tables such as [faq-header], and every text belongs in one
+        "content/mynumber-health-insurance/ko.toml:4:1: error: stray key `faq-leed` outside any table: a language file holds block tables such as [links], and every text belongs in one
   hint: the closest block is [faq-lead]: move the key into its table, or delete it",
     );
 }
@@ -739,9 +754,9 @@ fn on_a_terminal_an_error_shows_its_line_with_a_caret() {
     assert_eq!(
         stdout(&out),
         "error: unknown phone id `card-fallbak` in `{phone:card-fallbak}`
-   --> content/mynumber-health-insurance/vi.toml:109:24
+   --> content/mynumber-health-insurance/vi.toml:124:24
     |
-109 |   \"Nếu không gọi được: {phone:card-fallbak}; nếu cả hai số đều không gọi được: {phone:card-fallback-2} (cả hai số: người gọi trả ph...
+124 |   \"Nếu không gọi được: {phone:card-fallbak}; nếu cả hai số đều không gọi được: {phone:card-fallback-2} (cả hai số: người gọi trả ph...
     |                        ^
     |
 help: did you mean `{phone:card-fallback}`?
@@ -780,22 +795,39 @@ fn list_lines_up_in_every_script() {
 
 #[test]
 fn a_printed_fact_older_than_the_limit_warns_then_fails_under_strict() {
+    // Every printed fact is dated (as-of 2025 or later); one made older than the others by
+    // years stands out with a limit of 24 months.
     let p = Project::new();
     p.edit(
         "facts.toml",
-        "source = \"seed 001\" }\nsystem = { open",
         "source = \"seed 001\", as-of = \"2025-07\" }\nsystem = { open",
+        "source = \"seed 001\", as-of = \"2024-07\" }\nsystem = { open",
     );
-    let expected = "content/mynumber-health-insurance/facts.toml:82:111: {}: fact `hours.card-japanese` is printed but its source is as of 2025-07 (15 months before 2026-11-21); facts older than 12 months must be re-checked
+    let expected = "content/mynumber-health-insurance/facts.toml:99:{col}: {}: fact `hours.card-japanese` is printed but its source is as of 2024-07 (27 months before 2026-11-21); facts older than 24 months must be re-checked
   hint: check it against its source (seed 001) and update `as-of`, or stop printing it
 ";
-    let out = p.run(&["check", "--today", "2026-11-21"]);
+    let line = p
+        .read_content("facts.toml")
+        .lines()
+        .nth(98)
+        .unwrap()
+        .to_owned();
+    let col = line[..line.find("\"2024-07\"").unwrap()].chars().count() + 1;
+    let expected = expected.replace("{col}", &col.to_string());
+    let out = p.run(&["check", "--today", "2026-11-21", "--max-fact-age", "24"]);
     assert_eq!(
         stdout(&out),
         expected.replace("{}", "warning") + "0 error(s), 1 warning(s)\n"
     );
     assert_eq!(out.status.code(), Some(0));
-    let out = p.run(&["check", "--today", "2026-11-21", "--strict"]);
+    let out = p.run(&[
+        "check",
+        "--today",
+        "2026-11-21",
+        "--strict",
+        "--max-fact-age",
+        "24",
+    ]);
     assert_eq!(
         stdout(&out),
         expected.replace("{}", "error") + "1 error(s), 0 warning(s)\n"
@@ -808,13 +840,34 @@ fn a_printed_fact_older_than_the_limit_warns_then_fails_under_strict() {
         "2026-11-21",
         "--strict",
         "--max-fact-age",
-        "18",
+        "28",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let out = p.run(&["check", "--today", "2026-07-31", "--strict"]);
+    let out = p.run(&[
+        "check",
+        "--today",
+        "2026-07-31",
+        "--strict",
+        "--max-fact-age",
+        "24",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // by default (12 months), the facts of 2025 are due for a check on the cases' date
+    let out = p.run(&["check", "--today", "2026-11-21", "--max-fact-age", "12"]);
+    assert!(
+        stdout(&out).ends_with(" warning(s)\n") && !stdout(&out).ends_with(" 0 warning(s)\n"),
+        "{}",
+        stdout(&out)
+    );
     // a fact kept for the record (printed = false) is neither unused nor stale
-    let out = p.run(&["check", "--today", "2030-01-01", "--strict"]);
+    let out = p.run(&[
+        "check",
+        "--today",
+        "2030-01-01",
+        "--strict",
+        "--max-fact-age",
+        "12",
+    ]);
     assert!(!stdout(&out).contains("hours.hiecc"), "{}", stdout(&out));
 }
 
@@ -1221,11 +1274,11 @@ fn guide_blocks_live_in_the_guide_file_and_are_counted_per_template() {
     let guide = &status[status.find("· guide").unwrap()..];
     let faq = &status[..status.find("· guide").unwrap()];
     assert!(
-        guide.contains("vi           15 / 16        1         0      94%  draft\n          missing:  [guide-call-center]\n"),
+        guide.contains("vi           16 / 17        1         0      94%    0 / 17  draft\n          missing:  [guide-call-center]\n"),
         "{status}"
     );
     assert!(
-        faq.contains("vi           17 / 17        0         0     100%  draft\n"),
+        faq.contains("vi           18 / 18        0         0     100%    0 / 18  draft\n"),
         "{status}"
     );
     // a template name with a typo is a usage error, never an empty table
