@@ -246,7 +246,7 @@ pub fn build_one(
         template_name: publish::template_name(topic, template),
         language: publish::language(topic, lang),
         title: title.clone(),
-        translation: lang.translation.name().to_owned(),
+        translation: lang.translation.level(template).key().to_owned(),
         edition: edition.clone(),
         pages,
         bytes,

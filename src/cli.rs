@@ -46,6 +46,10 @@ pub enum Command {
     /// Record that a language's blocks are translated from the current source text
     /// (sets `translated-from` in the language file).
     Stamp(StampArgs),
+    /// A native speaker's review: export a language for review (a printed sheet, gettext PO
+    /// or XLIFF 1.2), import the reviewed file, or record the review of a printed sheet.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Review(ReviewCommand),
     /// Write each leaflet as a self-contained typst project that stock typst compiles to
     /// the same pages (DIR/<topic>-<template>-<lang>/main.typ).
     ExportTypst(ExportArgs),
@@ -193,6 +197,10 @@ pub struct StatusArgs {
     /// Exit 1 if any block is outdated.
     #[arg(long)]
     pub fail_outdated: bool,
+    /// Exit 1 if any translated leaflet prints a block not reviewed by a native speaker
+    /// (unreviewed, or changed since its review).
+    #[arg(long)]
+    pub fail_unreviewed: bool,
     /// Only this template's leaflets (repeatable; default: every template).
     #[arg(long = "template", value_name = "NAME")]
     pub template_names: Vec<String>,
@@ -211,6 +219,90 @@ pub struct StampArgs {
     /// Stamp only the blocks this template prints (repeatable).
     #[arg(long = "template", value_name = "NAME")]
     pub template_names: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Write a language's text for a reviewer: a bilingual A4 sheet (PDF) to mark with a
+    /// pen, or a gettext PO or XLIFF 1.2 file for Poedit, Weblate, OmegaT, Crowdin…
+    #[command(after_help = EXIT_CODES)]
+    Export(ReviewExportArgs),
+    /// Merge a reviewed PO or XLIFF file into the language files: changed translations, and
+    /// a review record for every block whose strings are all approved (with a reviewer
+    /// named). Everything is checked first; a file that fails writes nothing.
+    #[command(after_help = EXIT_CODES)]
+    Import(ReviewImportArgs),
+    /// Record that a reviewer checked the printed sheet and found these blocks correct
+    /// (type their corrections in first).
+    #[command(after_help = EXIT_CODES)]
+    Accept(ReviewAcceptArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    /// A bilingual A4 review sheet (PDF): English and the translation as printed, a box
+    /// to tick and room for a correction per block.
+    Sheet,
+    /// gettext PO: one entry per string; a draft is `fuzzy`.
+    Po,
+    /// XLIFF 1.2: one trans-unit per string, placeholders as inline codes.
+    Xliff,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewExportArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The language to review (BCP 47 tag).
+    #[arg(long = "lang", value_name = "TAG", required = true)]
+    pub lang: String,
+    /// Only the blocks this template's leaflet prints (repeatable; default: every leaflet).
+    #[arg(long = "template", value_name = "NAME")]
+    pub template_names: Vec<String>,
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: ReviewFormat,
+    /// The file to write (default: <topic>-review-<lang>.pdf, .po or .xlf in the current
+    /// folder).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewImportArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The PO or XLIFF file a translator or reviewer returned.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Who reviewed it, as they want to be named in the record. Without a reviewer (here, or
+    /// in the file: PO header `X-Leafpress-Reviewer`, XLIFF `<phase process-name="review"
+    /// contact-name="…">`), translations are merged but no review is recorded.
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
+    /// The day of the review (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewAcceptArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The language reviewed (BCP 47 tag).
+    #[arg(long = "lang", value_name = "TAG", required = true)]
+    pub lang: String,
+    /// Who reviewed it, as they want to be named in the record.
+    #[arg(long, value_name = "NAME", required = true)]
+    pub reviewer: String,
+    /// Only this block (repeatable; default: every block the sheet showed).
+    #[arg(long = "block", value_name = "ID")]
+    pub blocks: Vec<String>,
+    /// Only the blocks this template's leaflet prints (repeatable; default: every leaflet).
+    #[arg(long = "template", value_name = "NAME")]
+    pub template_names: Vec<String>,
+    /// The day of the review (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
 }
 
 #[cfg(test)]

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::content::facts::{Contact, Dated};
 use crate::content::Center;
-use crate::content::lang::{Field, Lang, Translation};
+use crate::content::facts::{Contact, Dated};
+use crate::content::lang::{Field, Lang};
+use crate::content::record::{self, Level};
 use crate::content::text::{self, Labels};
 use crate::content::validate::{LABELS, LangLabels};
 use crate::content::values::Date;
@@ -187,6 +188,18 @@ pub fn build(
         own.label("as-of")
             .replace("{date}", &text::format_as_of(a, &own))
     });
+    // The draft band prints while one printed block is unreviewed (a block missing, and
+    // shown in the source language, is unreviewed too); a reviewed leaflet says instead,
+    // small, when it was reviewed.
+    let level = record::level(topic, template, lang);
+    let draft = matches!(level, Level::Draft | Level::PartlyReviewed);
+    let reviewed = (level == Level::Reviewed)
+        .then(|| record::reviewed_on(topic, template, lang))
+        .flatten()
+        .map(|on| {
+            own.label("reviewed-on")
+                .replace("{date}", &text::format_date(on, &own))
+        });
     let data = json!({
         "tag": lang.tag,
         "lang": stack.lang,
@@ -200,7 +213,8 @@ pub fn build(
         "author": author,
         "keywords": [title, author, "マイナ保険証", "マイナンバーカード", "資格確認書", lang.name],
         "edition": own.label("edition").replace("{date}", &text::format_date(edition, &own)),
-        "draft": (lang.translation == Translation::Draft).then(|| own.label("draft")),
+        "draft": draft.then(|| own.label("draft")),
+        "reviewed": reviewed,
         // When the oldest source of what the leaflet prints stated it ("as of July 2025").
         "as-of": as_of,
         "center": center,

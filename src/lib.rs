@@ -12,6 +12,8 @@
 //!
 //! `batch` runs these stages for `build` and `check`; every file read goes through
 //! `sandbox` (a regular file inside its folder, never a link out or a FIFO).
+//! Beside them, `review`: a language exported for a native speaker's review (a printed
+//! sheet, gettext PO, XLIFF 1.2) and the review recorded in the language files.
 
 pub mod batch;
 pub mod cli;
@@ -28,6 +30,7 @@ pub mod publish;
 pub mod qr;
 pub mod render;
 pub mod reuse;
+pub mod review;
 pub mod sandbox;
 pub mod settings;
 pub mod status;

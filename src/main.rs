@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check(&a, style, settings),
         Command::Status(a) => status(&a, style),
         Command::Stamp(a) => stamp(&a, style),
+        Command::Review(a) => leafpress::review::run(a, style),
         Command::Watch(a) => leafpress::watch::run(&Settings {
             publish: false,
             one_shot: false,
@@ -121,8 +122,8 @@ fn list(p: &Paths, style: Style) -> Result<u8, Failure> {
         let width = t.langs.values().map(|l| l.name.width()).max().unwrap_or(0) + 2;
         for tag in t.lang_files.keys() {
             let (name, status) = match t.langs.get(tag) {
-                Some(l) => (l.name.as_str(), l.translation.name()),
-                None => ("?", "does not load (see the errors above)"),
+                Some(l) => (l.name.as_str(), l.translation.summary()),
+                None => ("?", "does not load (see the errors above)".to_owned()),
             };
             let pad = " ".repeat(width.saturating_sub(name.width()));
             println!("    {tag:<8} {name}{pad}{status}");
@@ -226,6 +227,15 @@ fn status(a: &StatusArgs, style: Style) -> Result<u8, Failure> {
                     r.tag,
                     r.template,
                     r.count(BlockState::Outdated)
+                );
+                failed = true;
+            }
+            if a.fail_unreviewed && r.unreviewed() > 0 {
+                eprintln!(
+                    "error: {} ({}) has {} block(s) not reviewed by a native speaker",
+                    r.tag,
+                    r.template,
+                    r.unreviewed()
                 );
                 failed = true;
             }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::content::{self, Topic, validate};
+use crate::content::{self, Level, Topic, validate};
 use crate::qr;
 
 /// The files written beside the PDFs, and the folder of the page previews.
@@ -31,6 +31,8 @@ pub struct Entry {
     pub language: Language,
     /// The leaflet's title, in its language.
     pub title: String,
+    /// The leaflet's level (`source`, `draft`, `partly-reviewed` or `reviewed`: what the
+    /// review records of the blocks it prints say).
     pub translation: String,
     pub edition: String,
     pub pages: usize,
@@ -48,6 +50,13 @@ pub struct Entry {
     /// one replaces it.
     #[serde(default)]
     pub from_earlier_build: bool,
+}
+
+impl Entry {
+    /// The leaflet's level, as published.
+    pub fn level(&self) -> Level {
+        Level::from_key(&self.translation).unwrap_or(Level::Draft)
+    }
 }
 
 /// A language as a counter needs it: its tag, its name in its own script, and its name in
@@ -199,13 +208,19 @@ pub fn read_sha256sums(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// What the counter page says in its own words (Japanese for the staff, English beside it).
-const STATUS: [(&str, &str, &str); 3] = [
+/// What the counter page says in its own words (Japanese for the staff, English beside it),
+/// by level (`Level::key`).
+const STATUS: [(&str, &str, &str); 4] = [
     ("source", "原文", "source text"),
     (
         "reviewed",
         "翻訳（確認済み）",
         "translation reviewed by a native speaker",
+    ),
+    (
+        "partly-reviewed",
+        "翻訳（一部のみ確認済み）",
+        "translation partly reviewed by a native speaker",
     ),
     (
         "draft",
@@ -254,16 +269,19 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
             esc(&lang.tag)
         );
         let first = mine[0];
-        let (ja, en) = STATUS
-            .iter()
-            .find(|(k, _, _)| *k == first.translation)
-            .map_or(("", ""), |(_, ja, en)| (*ja, *en));
+        // One status for the tile when its leaflets agree; else the tile says "partly
+        // reviewed" and each leaflet its own.
+        let same = mine.iter().all(|e| e.level() == first.level());
+        let level = if same {
+            first.level()
+        } else {
+            Level::PartlyReviewed
+        };
         let _ = write!(
             h,
-            "<p class=\"status {}\">{} <span lang=\"en\">{}</span> · {}</p>\n<ul class=\"docs\">\n",
-            esc(&first.translation),
-            ja,
-            en,
+            "<p class=\"status {}\">{} · {}</p>\n<ul class=\"docs\">\n",
+            level.key(),
+            status_words(level),
             esc(&first.edition)
         );
         for e in mine {
@@ -278,9 +296,18 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
                     esc(&lang.tag)
                 );
             }
+            let level = if same {
+                String::new()
+            } else {
+                format!(
+                    " <span class=\"status {}\">{}</span>",
+                    e.level().key(),
+                    status_words(e.level())
+                )
+            };
             let _ = write!(
                 h,
-                "<span class=\"doc\">{} <span class=\"meta\">PDF · {} ページ <span lang=\"en\">pages</span> · {}</span></span></a>",
+                "<span class=\"doc\">{} <span class=\"meta\">PDF · {} ページ <span lang=\"en\">pages</span> · {}{level}</span></span></a>",
                 esc(&e.template_name),
                 e.pages,
                 size
@@ -307,6 +334,15 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
     h.push_str(SCRIPT);
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// A level in the counter page's words: Japanese, then English.
+fn status_words(level: Level) -> String {
+    let (ja, en) = STATUS
+        .iter()
+        .find(|(k, _, _)| *k == level.key())
+        .map_or(("", ""), |(_, ja, en)| (*ja, *en));
+    format!("{ja} <span lang=\"en\">{en}</span>")
 }
 
 /// A file name as a relative URL path: every byte that is not an unreserved character or a
@@ -364,7 +400,8 @@ main { padding: 1rem 1.25rem 2rem; }
 .ja { margin: 0 0 .3rem; font-size: 1.1rem; }
 .tag { color: #4a5a60; font-size: .9rem; margin-left: .4rem; }
 .status { margin: 0 0 .6rem; font-size: .9rem; padding: .2rem .45rem; border-radius: .25rem; background: var(--tint); }
-.status.draft { background: #fff4d6; border: 1px solid #c9a227; }
+.status.draft, .status.partly-reviewed { background: #fff4d6; border: 1px solid #c9a227; }
+.meta .status { display: block; margin: .2rem 0 0; }
 .docs { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .docs a { color: var(--accent); }
 .docs > li > a { display: flex; gap: .75rem; align-items: flex-start; text-decoration: none; border-radius: .3rem; padding: .25rem; }

@@ -4,13 +4,19 @@
 //! Each translated block records `translated-from = "<hash>"`: the hash of the source
 //! language's block it was translated from. When the source block changes, its hash changes
 //! and the translation is reported as outdated.
+//!
+//! Beside it, what native speakers have reviewed (`content::record`): a block is reviewed,
+//! unreviewed, or changed since its review.
 
 use std::fmt::Write as _;
 
 use crate::content::Topic;
-use crate::content::lang::{Block, Field, Lang, TRANSLATED_FROM, Translation};
+use crate::content::lang::{Block, Field, Lang, TRANSLATED_FROM};
+use crate::content::record::{self, Level, Review};
 
-/// A short, stable hash of a block's text (FNV-1a, 64 bits, shown as 8 hex digits).
+/// A short, stable hash of a block's text (FNV-1a, 64 bits, shown as 8 hex digits): enough
+/// to tell that the source text moved on. A review is bound by a longer hash
+/// (`record::text_hash`).
 pub fn block_hash(block: &Block) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |s: &str| {
@@ -38,18 +44,39 @@ pub enum BlockState {
     Missing,
 }
 
+/// What the review records say of one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewState {
+    Unreviewed,
+    Reviewed,
+    /// Reviewed, but the source block or the translation has been edited since.
+    ChangedSinceReview,
+}
+
 /// One language's counts, for one template's leaflet (its own blocks and the shared ones).
 #[derive(Debug, Clone)]
 pub struct LangStatus {
     pub template: String,
     pub tag: String,
-    pub translation: Translation,
+    /// The leaflet's level: source, draft, partly reviewed or reviewed.
+    pub level: Level,
     pub blocks: Vec<(String, BlockState)>,
+    /// Per block, in the order of `blocks` (empty for the source language).
+    pub reviews: Vec<(String, ReviewState)>,
 }
 
 impl LangStatus {
     pub fn count(&self, state: BlockState) -> usize {
         self.blocks.iter().filter(|(_, s)| *s == state).count()
+    }
+
+    pub fn count_reviews(&self, state: ReviewState) -> usize {
+        self.reviews.iter().filter(|(_, s)| *s == state).count()
+    }
+
+    /// Blocks not (or no longer) reviewed: unreviewed or changed since review.
+    pub fn unreviewed(&self) -> usize {
+        self.reviews.len() - self.count_reviews(ReviewState::Reviewed)
     }
 
     /// Blocks translated and current, as a percentage of the source's blocks.
@@ -75,6 +102,15 @@ pub fn block_state(lang: &Lang, source: &Lang, name: &str) -> BlockState {
     }
 }
 
+/// What the review records say of a language's block.
+pub fn review_state(lang: &Lang, source: &Lang, name: &str) -> ReviewState {
+    match record::block_review(lang, source, name) {
+        Review::Unreviewed => ReviewState::Unreviewed,
+        Review::Reviewed(_) => ReviewState::Reviewed,
+        Review::Changed(_) => ReviewState::ChangedSinceReview,
+    }
+}
+
 /// The status of every language of a topic, template by template (the source language first),
 /// for the templates `wanted` (all when empty).
 pub fn topic_status(topic: &Topic, wanted: &[String]) -> Vec<LangStatus> {
@@ -90,16 +126,24 @@ pub fn topic_status(topic: &Topic, wanted: &[String]) -> Vec<LangStatus> {
         .filter(|t| wanted.is_empty() || wanted.contains(t));
     templates
         .flat_map(|template| {
-            langs.iter().map(move |lang| LangStatus {
-                template: template.clone(),
-                tag: lang.tag.clone(),
-                translation: lang.translation,
-                blocks: source
+            langs.iter().map(move |lang| {
+                let printed = source
                     .blocks
                     .keys()
-                    .filter(|name| topic.prints(template, name))
-                    .map(|name| (name.clone(), block_state(lang, source, name)))
-                    .collect(),
+                    .filter(|name| topic.prints(template, name));
+                LangStatus {
+                    template: template.clone(),
+                    tag: lang.tag.clone(),
+                    level: record::level(topic, template, lang),
+                    blocks: printed
+                        .clone()
+                        .map(|name| (name.clone(), block_state(lang, source, name)))
+                        .collect(),
+                    reviews: printed
+                        .filter(|_| lang.tag != source.tag)
+                        .map(|name| (name.clone(), review_state(lang, source, name)))
+                        .collect(),
+                }
             })
         })
         .collect()
@@ -123,21 +167,30 @@ pub fn table(topic: &Topic, rows: &[LangStatus]) -> String {
             );
             let _ = writeln!(
                 out,
-                "{:<9} {:>10} {:>8} {:>9}  {:>7}  status",
-                "language", "translated", "missing", "outdated", "current"
+                "{:<9} {:>10} {:>8} {:>9}  {:>7}  {:>8}  status",
+                "language", "translated", "missing", "outdated", "current", "reviewed"
             );
         }
         let translated = r.blocks.len() - r.count(BlockState::Missing);
+        let reviewed = match r.level {
+            Level::Source => "-".to_owned(),
+            _ => format!(
+                "{:>2} / {:<2}",
+                r.count_reviews(ReviewState::Reviewed),
+                r.reviews.len()
+            ),
+        };
         let _ = writeln!(
             out,
-            "{:<9} {:>5} / {:<2} {:>8} {:>9}  {:>6.0}%  {}",
+            "{:<9} {:>5} / {:<2} {:>8} {:>9}  {:>6.0}%  {:>8}  {}",
             r.tag,
             translated,
             r.blocks.len(),
             r.count(BlockState::Missing),
             r.count(BlockState::Outdated),
             r.percent_current(),
-            r.translation.name()
+            reviewed,
+            r.level.name()
         );
         for (name, state) in &r.blocks {
             match state {
@@ -148,6 +201,11 @@ pub fn table(topic: &Topic, rows: &[LangStatus]) -> String {
                     let _ = writeln!(out, "          outdated: [{name}]");
                 }
                 BlockState::Current => {}
+            }
+        }
+        for (name, state) in &r.reviews {
+            if *state == ReviewState::ChangedSinceReview {
+                let _ = writeln!(out, "          changed since review: [{name}]");
             }
         }
     }

@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::facts::{
-    EmailFact, Facts, HoursFact, Origin, PhoneFact, UrlFact, Validator, sourced,
-};
+use super::facts::{EmailFact, Facts, HoursFact, Origin, PhoneFact, UrlFact, Validator, sourced};
 use crate::diag::Diagnostic;
 use crate::sandbox::Root;
 
@@ -185,11 +183,10 @@ pub fn load(root: &Root, path: &Path, text: &str) -> (Option<Center>, Vec<Diagno
             let span = p.span();
             let phones = known_ids(&mut v, p.into_inner(), &PHONES, "phones");
             if !phones.contains_key("main") {
-                v.diags.push(
-                    at(span, "the center has no main phone".into()).with_hint(
+                v.diags
+                    .push(at(span, "the center has no main phone".into()).with_hint(
                         "add the number residents call: main = { number = \"…\", source = \"…\" }",
-                    ),
-                );
+                    ));
             }
             phones
         }

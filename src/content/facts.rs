@@ -343,7 +343,13 @@ impl<'a> Validator<'a> {
                 None => drop(facts.invalid.insert(format!("date:{id}"))),
             }
         }
-        self.contacts(&mut facts, &file.phones, &file.emails, &file.urls, &file.hours);
+        self.contacts(
+            &mut facts,
+            &file.phones,
+            &file.emails,
+            &file.urls,
+            &file.hours,
+        );
         for (id, group) in &file.language_groups {
             let codes = &group.languages;
             for code in codes {

@@ -2,8 +2,10 @@
 //! the language's template files (`<template>/<tag>.toml`: the blocks of one template whose
 //! text the topic keeps apart, so that a translator opens one file for one leaflet).
 //!
-//! Blocks are read generically (a block is a table of strings and lists of strings) and then
-//! checked against the source language's file, which defines which blocks and fields exist.
+//! Blocks are read generically (a block is a table of strings and lists of strings, and its
+//! bookkeeping keys: `translated-from`, `until`, and `reviewed`, the one key whose value is a
+//! table, a review record: `record::parse`) and then checked against the source language's
+//! file, which defines which blocks and fields exist.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,10 +16,12 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
+use super::record::{self, Level, REVIEWED, Record};
 use super::values::Date;
 use crate::diag::Diagnostic;
 
-/// Keys every block may have besides its text fields.
+/// Keys every block may have besides its text fields (bookkeeping, not text: no text field
+/// may have these names). `reviewed` is the third, a review record (`record::REVIEWED`).
 pub const TRANSLATED_FROM: &str = "translated-from";
 pub const UNTIL: &str = "until";
 
@@ -30,6 +34,7 @@ pub struct Lang {
     pub text: String,
     pub name: String,
     pub edition: Option<Date>,
+    /// What `[meta] translation` declares, and what the review records say per template.
     pub translation: Translation,
     /// Every block, from the language file and its template files.
     pub blocks: BTreeMap<String, Block>,
@@ -77,22 +82,61 @@ impl Lang {
     }
 }
 
-/// How far a language's text can be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Translation {
+/// What `[meta] translation` declares: the source language, or a translation. Whether a
+/// translation has been reviewed is never typed: it is derived from its blocks' review
+/// records ([`Translation::levels`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Declared {
     /// The source language: every other language is translated from it.
     Source,
-    /// Checked by a native speaker.
-    Reviewed,
-    /// Not yet checked by a native speaker: the leaflet says so.
+    /// A translation: a draft until a native speaker has reviewed its blocks.
+    #[default]
     Draft,
 }
 
-impl Translation {
-    pub const NAMES: [&'static str; 3] = ["source", "reviewed", "draft"];
+impl Declared {
+    pub const NAMES: [&'static str; 2] = ["source", "draft"];
 
     pub fn name(self) -> &'static str {
-        Translation::NAMES[self as usize]
+        Declared::NAMES[self as usize]
+    }
+}
+
+/// How far a language's text can be trusted: what `[meta]` declares, and per template the
+/// level its blocks' review records give the leaflet (`record::level`, set when the topic
+/// is loaded).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Translation {
+    pub declared: Declared,
+    /// By template: draft, partly reviewed or reviewed (source for the source language).
+    pub levels: BTreeMap<String, Level>,
+}
+
+impl Translation {
+    /// The level of `template`'s leaflet.
+    pub fn level(&self, template: &str) -> Level {
+        match self.declared {
+            Declared::Source => Level::Source,
+            Declared::Draft => self.levels.get(template).copied().unwrap_or(Level::Draft),
+        }
+    }
+
+    /// The language's standing as `list` prints it: one level when every template has it,
+    /// else each template's (`faq: reviewed, guide: draft`).
+    pub fn summary(&self) -> String {
+        let mut levels: Vec<Level> = self.levels.values().copied().collect();
+        levels.dedup();
+        match (self.declared, levels.as_slice()) {
+            (Declared::Source, _) => Level::Source.name().to_owned(),
+            (_, []) => Level::Draft.name().to_owned(),
+            (_, [one]) => one.name().to_owned(),
+            _ => self
+                .levels
+                .iter()
+                .map(|(t, l)| format!("{t}: {}", l.name()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
     }
 }
 
@@ -103,6 +147,8 @@ pub struct Block {
     pub fields: BTreeMap<String, Spanned<Field>>,
     pub translated_from: Option<Spanned<String>>,
     pub until: Option<Spanned<String>>,
+    /// A native speaker's review of this block (`reviewed = { … }`), if well-formed.
+    pub reviewed: Option<Record>,
 }
 
 /// A text field: one string, or a list of strings (paragraphs, options).
@@ -146,8 +192,16 @@ impl<'de> Deserialize<'de> for Field {
 
 /// A top-level entry of a language file: a block's table, or a stray value that belongs in one.
 enum Entry {
-    Table(BTreeMap<String, Spanned<Field>>),
+    Table(Table),
     Stray,
+}
+
+/// A table of a language file as read: its text fields, and a review record if it has one
+/// (the only key whose value is a table; read as any TOML value, checked by `record::parse`).
+#[derive(Default)]
+struct Table {
+    fields: BTreeMap<String, Spanned<Field>>,
+    reviewed: Option<Spanned<toml::Value>>,
 }
 
 impl<'de> Deserialize<'de> for Entry {
@@ -159,11 +213,15 @@ impl<'de> Deserialize<'de> for Entry {
                 f.write_str("a table")
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
-                let mut fields = BTreeMap::new();
-                while let Some((k, v)) = map.next_entry::<String, Spanned<Field>>()? {
-                    fields.insert(k, v);
+                let mut table = Table::default();
+                while let Some(k) = map.next_key::<String>()? {
+                    if k == REVIEWED {
+                        table.reviewed = Some(map.next_value()?);
+                    } else {
+                        table.fields.insert(k, map.next_value()?);
+                    }
                 }
-                Ok(Entry::Table(fields))
+                Ok(Entry::Table(table))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Entry, A::Error> {
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {}
@@ -197,7 +255,7 @@ const NOT_BLOCKS: [&str; 3] = ["meta", "labels", "language-names"];
 const META_KEYS: [&str; 4] = ["language", "name", "edition", "translation"];
 
 /// The tables of a language or template file, with errors for keys outside any table.
-type Tables = BTreeMap<String, Spanned<BTreeMap<String, Spanned<Field>>>>;
+type Tables = BTreeMap<String, Spanned<Table>>;
 
 fn tables(path: &Path, text: &str, example: &str) -> Result<(Tables, Vec<Diagnostic>), Diagnostic> {
     let raw: RawFile = toml::from_str(text).map_err(|e| super::toml_error(path, text, &e))?;
@@ -261,7 +319,7 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
         text: text.to_owned(),
         name: String::new(),
         edition: None,
-        translation: Translation::Draft,
+        translation: Translation::default(),
         blocks: BTreeMap::new(),
         parts: BTreeMap::new(),
     };
@@ -272,7 +330,17 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
         ),
         Some(meta) => {
             let meta_span = meta.span();
-            let meta = meta.into_inner();
+            let Table {
+                fields: meta,
+                reviewed,
+            } = meta.into_inner();
+            if let Some(r) = reviewed {
+                diags.push(
+                    err(r.span(), format!("unknown key `{REVIEWED}` in [meta]")).with_hint(
+                        "a review is recorded per block of text, in the block: `reviewed = { … }`",
+                    ),
+                );
+            }
             for key in META_KEYS {
                 if !meta.contains_key(key) {
                     diags.push(err(
@@ -311,17 +379,19 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
                                 .with_hint("write the edition as an ISO date: YYYY-MM-DD"),
                         ),
                     },
-                    "translation" => match Translation::NAMES.iter().position(|n| n == s) {
-                        Some(i) => {
-                            lang.translation = [
-                                Translation::Source,
-                                Translation::Reviewed,
-                                Translation::Draft,
-                            ][i]
-                        }
-                        None => diags.push(
+                    "translation" => match s.as_str() {
+                        "source" => lang.translation.declared = Declared::Source,
+                        "draft" => lang.translation.declared = Declared::Draft,
+                        "reviewed" => diags.push(
+                            err(
+                                span,
+                                "`translation = \"reviewed\"` cannot be typed: a review is recorded per block (`reviewed = { by, on, source, text }`), and a language is reviewed once every block its leaflets print is".into(),
+                            )
+                            .with_hint("keep translation = \"draft\"; `leafpress review accept` or `review import` records a native speaker's review, and `leafpress status` shows what is reviewed"),
+                        ),
+                        _ => diags.push(
                             err(span, format!("unknown translation status `{s}`"))
-                                .with_hint("use one of: source, reviewed, draft"),
+                                .with_hint("use one of: source, draft"),
                         ),
                     },
                     other => {
@@ -350,7 +420,10 @@ fn blocks(
     let mut out = BTreeMap::new();
     for (name, table) in raw {
         let span = table.span();
-        let mut fields = table.into_inner();
+        let Table {
+            mut fields,
+            reviewed,
+        } = table.into_inner();
         let mut bookkeeping = |key: &str, diags: &mut Vec<Diagnostic>| match fields.remove(key) {
             Some(v) => match v.get_ref() {
                 Field::Text(s) => Some(Spanned::new(v.span(), s.clone())),
@@ -378,6 +451,7 @@ fn blocks(
                 }
             }
         }
+        let reviewed = reviewed.and_then(|r| record::parse(path, text, &name, &r, diags));
         out.insert(
             name,
             Block {
@@ -385,6 +459,7 @@ fn blocks(
                 fields,
                 translated_from,
                 until,
+                reviewed,
             },
         );
     }

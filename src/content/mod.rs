@@ -9,6 +9,7 @@
 pub mod center;
 pub mod facts;
 pub mod lang;
+pub mod record;
 pub mod text;
 pub mod validate;
 pub mod values;
@@ -19,13 +20,21 @@ use std::path::{Path, PathBuf};
 
 pub use center::Center;
 pub use facts::Facts;
-pub use lang::{Block, Field, Lang, Translation};
+pub use lang::{Block, Declared, Field, Lang, Translation};
+pub use record::Level;
 
 use crate::diag::Diagnostic;
 use crate::sandbox::{Refused, Root};
 
 /// The largest content file leafpress reads (a leaflet's text is a few kilobytes).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The block of every language file that no leaflet prints: the review sheet's own words
+/// (what the reviewer is asked to look for, how to return the sheet, the column heads), in
+/// the reviewer's language. It is translated and checked like every block, but it is not
+/// part of any leaflet: `Topic::prints` is false for it, so `status` does not count it for
+/// a leaflet and its review does not decide a leaflet's draft band.
+pub const REVIEW_SHEET: &str = "review-sheet";
 
 /// A topic: one set of facts, its templates and its languages.
 #[derive(Debug, Clone)]
@@ -64,9 +73,10 @@ impl Topic {
             .find(|t| is_block_of(block, t))
     }
 
-    /// Whether `template`'s leaflet prints block `name`: its own blocks and the shared ones.
+    /// Whether `template`'s leaflet prints block `name`: its own blocks and the shared ones,
+    /// never [`REVIEW_SHEET`].
     pub fn prints(&self, template: &str, name: &str) -> bool {
-        self.template_of(name).is_none_or(|t| t == template)
+        name != REVIEW_SHEET && self.template_of(name).is_none_or(|t| t == template)
     }
 }
 
@@ -257,7 +267,12 @@ fn default_center(topic: &Topic, content: &Content, diags: &mut Vec<Diagnostic>)
             Diagnostic::error(&topic.facts_path, format!("no center `{}`", id.get_ref()))
                 .at(&topic.facts_text, id.span())
                 .with_hint(if known.is_empty() {
-                    format!("add content/{}/{}.toml (`leafpress new-center {}`)", center::FOLDER, id.get_ref(), id.get_ref())
+                    format!(
+                        "add content/{}/{}.toml (`leafpress new-center {}`)",
+                        center::FOLDER,
+                        id.get_ref(),
+                        id.get_ref()
+                    )
                 } else {
                     format!("centers found: {}", known.join(", "))
                 }),
@@ -448,7 +463,7 @@ fn load_topic(root: &Root, dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<To
         }
         langs.insert(tag.clone(), lang);
     }
-    let topic = Topic {
+    let mut topic = Topic {
         id,
         dir: dir.to_path_buf(),
         facts_path: facts_path.clone(),
@@ -459,6 +474,17 @@ fn load_topic(root: &Root, dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<To
         part_files,
         center: None,
     };
+    // What the review records say, per template (derived here, never typed).
+    let levels: Vec<_> = topic
+        .langs
+        .values()
+        .map(|l| (l.tag.clone(), record::levels(&topic, l)))
+        .collect();
+    for (tag, levels) in levels {
+        if let Some(l) = topic.langs.get_mut(&tag) {
+            l.translation.levels = levels;
+        }
+    }
     if !topic.lang_files.contains_key(&topic.facts.source_language) {
         diags.push(
             Diagnostic::error(

@@ -7,14 +7,15 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::lang::{Block, Field, Lang, Translation};
+use super::lang::{Block, Declared, Field, Lang};
+use super::record::REVIEWED;
 use super::text::{self, Labels, TextError};
 use super::values::Date;
 use super::{Topic, did_you_mean_hint, is_language_tag};
 use crate::diag::Diagnostic;
 
 /// The `[labels]` keys every source language must define.
-pub const REQUIRED_LABELS: [&str; 17] = [
+pub const REQUIRED_LABELS: [&str; 18] = [
     "date",
     "month-day",
     "months",
@@ -32,6 +33,7 @@ pub const REQUIRED_LABELS: [&str; 17] = [
     "page",
     "languages",
     "hours",
+    "reviewed-on",
 ];
 
 pub const LABELS: &str = "labels";
@@ -120,18 +122,38 @@ pub fn topic(topic: &Topic, templates_text: &str, opts: &Options) -> Vec<Diagnos
     let Some(source) = topic.source() else {
         return diags;
     };
-    if source.translation != Translation::Source {
+    if source.translation.declared != Declared::Source {
         diags.push(
             Diagnostic::error(
                 &source.path,
                 format!(
                     "`{}` is the source language but is marked `{}`",
                     source.tag,
-                    source.translation.name()
+                    source.translation.declared.name()
                 ),
             )
             .with_hint("set translation = \"source\" in [meta]"),
         );
+    }
+    // Only a translation is reviewed: the source is what it is reviewed against.
+    for (name, block) in &source.blocks {
+        if let Some(r) = &block.reviewed {
+            let (path, file) = source.file_for(name);
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "[{name}] of the source language `{}` has a review record",
+                        source.tag
+                    ),
+                )
+                .at(file, r.span.clone())
+                .with_hint(format!(
+                    "a review records that a translation says what the {} text says: delete `{REVIEWED}` here",
+                    source.tag
+                )),
+            );
+        }
     }
     source_labels(topic, source, &mut diags);
     for lang in topic.langs.values() {
@@ -150,11 +172,11 @@ pub fn topic(topic: &Topic, templates_text: &str, opts: &Options) -> Vec<Diagnos
             );
         }
         if lang.tag != source.tag {
-            if lang.translation == Translation::Source {
+            if lang.translation.declared == Declared::Source {
                 diags.push(Diagnostic::error(&lang.path, format!(
                     "`{}` is marked as the source language, but the topic's source language is `{}`",
                     lang.tag, source.tag
-                )).with_hint("set translation = \"draft\" or \"reviewed\" in [meta]"));
+                )).with_hint("set translation = \"draft\" in [meta]; a review is recorded per block"));
             }
             compare_with_source(topic, lang, source, opts, &mut diags);
         }

@@ -294,6 +294,33 @@ impl Project {
         format!("{line}:{}", col + chars)
     }
 
+    /// A file of the copy, as text.
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Every content file's bytes, by path.
+    pub fn snapshot(&self) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+        fn walk(dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+            for e in fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.insert(p.clone(), fs::read(&p).unwrap());
+                }
+            }
+        }
+        let mut out = std::collections::BTreeMap::new();
+        walk(&self.path("content"), &mut out);
+        out
+    }
+
+    /// The copy's content, loaded.
+    pub fn content(&self) -> Content {
+        content::load(&self.path("content")).unwrap()
+    }
+
     /// Runs leafpress in the copy, with the project's fonts and templates.
     pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
@@ -307,14 +334,14 @@ impl Project {
         if !args.contains(&"--fonts")
             && args
                 .first()
-                .is_some_and(|a| matches!(*a, "build" | "check"))
+                .is_some_and(|a| matches!(*a, "build" | "check" | "review"))
         {
             cmd.arg("--fonts").arg(p.join("fonts"));
         }
         if !args.contains(&"--templates")
             && args
                 .first()
-                .is_some_and(|a| matches!(*a, "build" | "check"))
+                .is_some_and(|a| matches!(*a, "build" | "check" | "review"))
         {
             cmd.arg("--templates").arg(p.join("templates"));
         }
