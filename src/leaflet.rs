@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::breaks::Breaks;
 use crate::content::facts::Contact;
 use crate::content::lang::{Field, Lang, Translation};
 use crate::content::text::{self, Labels};
@@ -167,7 +168,13 @@ pub fn build(
     };
     let title = plain_field("title");
     let author = plain_field("center");
-    let data = json!({
+    // Where lines may break: Japanese terms whole, the words of unspaced scripts (breaks.rs).
+    let breaks = Breaks::new(&lang.keep_together);
+    let mut blocks = Value::Object(blocks);
+    let mut hotlines = Value::Array(hotlines);
+    breaks.mark(&mut blocks);
+    breaks.mark(&mut hotlines);
+    let mut data = json!({
         "tag": lang.tag,
         "lang": stack.lang,
         "region": stack.region,
@@ -179,9 +186,9 @@ pub fn build(
         "title": title,
         "author": author,
         "keywords": [title, author, "マイナ保険証", "マイナンバーカード", "資格確認書", lang.name],
-        "edition": own.label("edition").replace("{date}", &text::format_date(edition, &own)),
-        "draft": (lang.translation == Translation::Draft).then(|| own.label("draft")),
-        "fallback-note": own.label("fallback"),
+        "edition": breaks.words(&own.label("edition").replace("{date}", &text::format_date(edition, &own))),
+        "draft": (lang.translation == Translation::Draft).then(|| breaks.words(own.label("draft"))),
+        "fallback-note": breaks.words(own.label("fallback")),
         "blocks": blocks,
         "hotlines": hotlines,
         "urls": urls,
@@ -189,8 +196,22 @@ pub fn build(
         "emails": facts.emails,
         // Japanese terms and the card reader's screen texts, for the screens a template draws.
         "terms": facts.terms,
-        "language-name": lang.name,
+        "language-name": breaks.words(&lang.name),
     });
+    // What the templates measure to space the lines by the ink of this leaflet's text.
+    let printed = [
+        "blocks",
+        "hotlines",
+        "terms",
+        "urls",
+        "phones",
+        "emails",
+        "edition",
+        "draft",
+        "fallback-note",
+        "language-name",
+    ];
+    data["ink-sample"] = Value::String(fonts::ink_sample(printed.map(|k| &data[k])));
     Ok(Leaflet {
         topic: topic.id.clone(),
         template: template.to_owned(),

@@ -8,6 +8,7 @@
 //! ```
 
 pub mod batch;
+pub mod breaks;
 pub mod cli;
 pub mod content;
 pub mod diag;
