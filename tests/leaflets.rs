@@ -178,7 +178,14 @@ fn manifest_and_checksums_describe_what_was_written(
         let expected = if tag == "en" { "source" } else { "draft" };
         assert_eq!(l["translation"], expected, "{tag}");
         let scale = l["type-scale"].as_f64().unwrap();
-        assert!((0.9..=1.0).contains(&scale), "{tag}: set at {scale}");
+        // The Burmese FAQ needs 85 %: its stacked marks need leading of 0.93 em and its
+        // lists the same space between items (at 90 % it was set with lines that touched).
+        let smallest = if (tag, template) == ("my", "faq") {
+            0.85
+        } else {
+            0.9
+        };
+        assert!((smallest..=1.0).contains(&scale), "{tag}: set at {scale}");
     }
     let sums = fs::read_to_string(out.join("SHA256SUMS")).unwrap();
     let mut listed = BTreeSet::new();
