@@ -313,6 +313,47 @@ impl FontSet {
     }
 }
 
+/// The text whose ink the templates measure (`text-ink` in common.typ) to space lines by
+/// how far this leaflet's glyphs really reach above and below the baseline: every string
+/// of `printed` (the parts of a leaflet's data that it prints), each grapheme cluster once
+/// (the syllables of scripts written without spaces whole, as `breaks` marked them: their
+/// stacks are shaped together), in lower case (a capital's accent, Vietnamese Ở, is rare
+/// and only needs to clear the line above, which the tests check), sorted, joined with
+/// word joiners: one line that cannot break, so that measuring it costs a shaping and no
+/// line breaking.
+pub fn ink_sample<'a>(printed: impl IntoIterator<Item = &'a serde_json::Value>) -> String {
+    use crate::breaks::{BREAK, JOIN};
+    fn strings<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut texts = Vec::new();
+    printed.into_iter().for_each(|v| strings(v, &mut texts));
+    let graphemes = icu_segmenter::GraphemeClusterSegmenter::new();
+    let mut pieces = std::collections::BTreeSet::new();
+    for piece in texts
+        .iter()
+        .flat_map(|t| t.split(|c: char| c.is_whitespace() || c == JOIN || c == BREAK))
+    {
+        if piece.contains(crate::breaks::is_unspaced) {
+            pieces.insert(piece.to_lowercase());
+            continue;
+        }
+        let bounds: Vec<usize> = graphemes.segment_str(piece).collect();
+        for w in bounds.windows(2) {
+            pieces.insert(piece[w[0]..w[1]].to_lowercase());
+        }
+    }
+    pieces
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(&crate::breaks::JOIN.to_string())
+}
+
 /// Answers "does any font of this stack have a glyph for this character?".
 pub struct Coverage<'a> {
     faces: Vec<FontRef<'a>>,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::breaks::Breaks;
 use crate::content::Center;
 use crate::content::facts::{Contact, Dated};
 use crate::content::lang::{Field, Lang};
@@ -200,7 +201,17 @@ pub fn build(
             own.label("reviewed-on")
                 .replace("{date}", &text::format_date(on, &own))
         });
-    let data = json!({
+    // Where lines may break: Japanese terms whole, the words of unspaced scripts (breaks.rs).
+    let breaks = Breaks::new(&lang.keep_together);
+    let mut blocks = Value::Object(blocks);
+    let mut hotlines = Value::Array(hotlines);
+    breaks.mark(&mut blocks);
+    breaks.mark(&mut hotlines);
+    let mut center = center;
+    if let Some(c) = center.as_mut() {
+        breaks.mark(c);
+    }
+    let mut data = json!({
         "tag": lang.tag,
         "lang": stack.lang,
         "region": stack.region,
@@ -212,13 +223,13 @@ pub fn build(
         "title": title,
         "author": author,
         "keywords": [title, author, "マイナ保険証", "マイナンバーカード", "資格確認書", lang.name],
-        "edition": own.label("edition").replace("{date}", &text::format_date(edition, &own)),
-        "draft": draft.then(|| own.label("draft")),
-        "reviewed": reviewed,
+        "edition": breaks.words(&own.label("edition").replace("{date}", &text::format_date(edition, &own))),
+        "draft": draft.then(|| breaks.words(own.label("draft"))),
+        "reviewed": reviewed.map(|r| breaks.words(&r)),
         // When the oldest source of what the leaflet prints stated it ("as of July 2025").
-        "as-of": as_of,
+        "as-of": as_of.map(|a| breaks.words(&a)),
         "center": center,
-        "fallback-note": own.label("fallback"),
+        "fallback-note": breaks.words(own.label("fallback")),
         "blocks": blocks,
         "hotlines": hotlines,
         "urls": urls,
@@ -226,8 +237,25 @@ pub fn build(
         "emails": facts.emails,
         // Japanese terms and the card reader's screen texts, for the screens a template draws.
         "terms": facts.terms,
-        "language-name": lang.name,
+        "language-name": breaks.words(&lang.name),
     });
+    // What the templates measure to space the lines by the ink of this leaflet's text.
+    let printed = [
+        "blocks",
+        "hotlines",
+        "terms",
+        "urls",
+        "phones",
+        "emails",
+        "edition",
+        "draft",
+        "reviewed",
+        "as-of",
+        "center",
+        "fallback-note",
+        "language-name",
+    ];
+    data["ink-sample"] = Value::String(fonts::ink_sample(printed.map(|k| &data[k])));
     Ok(Leaflet {
         topic: topic.id.clone(),
         template: template.to_owned(),

@@ -16,6 +16,7 @@
 //! sheet, gettext PO, XLIFF 1.2) and the review recorded in the language files.
 
 pub mod batch;
+pub mod breaks;
 pub mod cli;
 pub mod content;
 pub mod diag;

@@ -699,6 +699,32 @@ fn a_stray_top_level_key_names_itself_and_the_closest_block() {
 }
 
 #[test]
+fn a_line_breaks_table_holds_words_to_keep_whole() {
+    let p = Project::new();
+    p.edit(
+        "th.toml",
+        "keep = [\"ร้านขายยา\"]",
+        "keep = [\"ร้าน ขายยา\"]\nbreak = [\"x\"]",
+    );
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    let text = stdout(&out);
+    let th: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("content/mynumber-health-insurance/th.toml"))
+        .take(4)
+        .collect();
+    assert_eq!(
+        th.join("\n"),
+        "content/mynumber-health-insurance/th.toml:12:9: error: a `line-breaks.keep` entry must be one word, without spaces
+  hint: a line may break at a space anyway; list the word or compound that must not break
+content/mynumber-health-insurance/th.toml:13:9: error: unknown key `break` in [line-breaks]
+  hint: [line-breaks] holds `keep`: the words a line never breaks inside",
+        "\n{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn on_a_terminal_an_error_shows_its_line_with_a_caret() {
     let p = Project::new();
     p.edit("vi.toml", "{phone:card-fallback}", "{phone:card-fallbak}");

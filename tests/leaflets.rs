@@ -178,7 +178,14 @@ fn manifest_and_checksums_describe_what_was_written(
         let expected = if tag == "en" { "source" } else { "draft" };
         assert_eq!(l["translation"], expected, "{tag}");
         let scale = l["type-scale"].as_f64().unwrap();
-        assert!((0.9..=1.0).contains(&scale), "{tag}: set at {scale}");
+        // The Burmese FAQ needs 85 %: its stacked marks need leading of 0.93 em and its
+        // lists the same space between items (at 90 % it was set with lines that touched).
+        let smallest = if (tag, template) == ("my", "faq") {
+            0.85
+        } else {
+            0.9
+        };
+        assert!((smallest..=1.0).contains(&scale), "{tag}: set at {scale}");
     }
     let sums = fs::read_to_string(out.join("SHA256SUMS")).unwrap();
     let mut listed = BTreeSet::new();
@@ -445,9 +452,14 @@ fn pdf_metadata_names_title_language_and_author() {
 fn korean_tokens(r: &leafpress::fit::Rendered) -> BTreeSet<String> {
     fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
         match v {
-            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::String(s) => out.push(visible(s)),
             serde_json::Value::Array(items) if items.iter().all(|i| i.get("t").is_some()) => {
-                out.push(items.iter().filter_map(|i| i["t"].as_str()).collect());
+                out.push(visible(
+                    &items
+                        .iter()
+                        .filter_map(|i| i["t"].as_str())
+                        .collect::<String>(),
+                ));
             }
             serde_json::Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
             serde_json::Value::Object(m) => m.values().for_each(|i| collect(i, out)),
@@ -672,7 +684,7 @@ fn every_guide_prints_the_hotlines_screen_texts_and_terms_from_the_facts() {
         // page of a draft translation.
         let draft = r.leaflet.data["draft"]
             .as_str()
-            .map(|d| d.chars().take(12).collect::<String>());
+            .map(|d| visible(d).chars().take(12).collect::<String>());
         let edition = r.leaflet.data["edition"].as_str().unwrap();
         let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         for (i, page) in pages_text(&r.document).iter().enumerate() {

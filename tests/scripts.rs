@@ -1,12 +1,12 @@
 //! Scripts written without spaces between words (Thai, Burmese, Khmer) must break lines at
-//! word boundaries and never inside a cluster; every language's text must be covered by its
-//! fonts; long words must not overflow their boxes.
+//! the word boundaries leafpress marked (`breaks`: U+200B between words, U+2060 between
+//! the syllables of a word) and never inside a cluster; every language's text must be
+//! covered by its fonts; long words must not overflow their boxes.
 
 mod common;
 
 use common::*;
-use icu_segmenter::WordSegmenter;
-use icu_segmenter::options::WordBreakInvariantOptions;
+use leafpress::breaks::{BREAK, JOIN};
 
 /// Combining marks of Thai, Myanmar and Khmer: a line may never start with one.
 fn is_combining(c: char) -> bool {
@@ -33,12 +33,26 @@ fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
+/// A text of the data as printed, without leafpress's marks, and where in it a line may
+/// break between two words (where a U+200B was).
+fn unmark(marked: &str) -> (String, Vec<usize>) {
+    let (mut text, mut breaks) = (String::new(), Vec::new());
+    for c in marked.chars() {
+        match c {
+            BREAK => breaks.push(text.len()),
+            JOIN => {}
+            c => text.push(c),
+        }
+    }
+    (text, breaks)
+}
+
 /// Lines whose break falls inside a word or a cluster: (line, why).
 fn bad_breaks(template: &str, tag: &str, in_script: fn(char) -> bool) -> (usize, Vec<String>) {
     let r = render_in(template, tag);
-    let mut texts = Vec::new();
-    strings(&r.leaflet.data, &mut texts);
-    let segmenter = WordSegmenter::new_auto(WordBreakInvariantOptions::default());
+    let mut marked = Vec::new();
+    strings(&r.leaflet.data, &mut marked);
+    let texts: Vec<(String, Vec<usize>)> = marked.iter().map(|t| unmark(t)).collect();
     let mut checked = 0;
     let mut bad = Vec::new();
     for line in lines(&r.document) {
@@ -57,21 +71,24 @@ fn bad_breaks(template: &str, tag: &str, in_script: fn(char) -> bool) -> (usize,
             }
             // The line may occur in several strings (short lines): the break is fine if it
             // falls on a word boundary (or a space) in any of them.
-            let ends: Vec<(&String, usize)> = texts
+            let ends: Vec<(&String, &Vec<usize>, usize)> = texts
                 .iter()
-                .flat_map(|t| t.match_indices(seg).map(move |(i, _)| (t, i + seg.len())))
+                .flat_map(|(t, breaks)| {
+                    t.match_indices(seg)
+                        .map(move |(i, _)| (t, breaks, i + seg.len()))
+                })
                 .collect();
             if ends.is_empty() {
                 continue;
             }
             checked += 1;
-            let at_boundary = |(text, at): &(&String, usize)| {
+            let at_boundary = |(text, breaks, at): &(&String, &Vec<usize>, usize)| {
                 *at >= text.len()
                     || text[*at..].starts_with(char::is_whitespace)
-                    || segmenter.segment_str(text).any(|b| b == *at)
+                    || breaks.contains(at)
             };
             if !ends.iter().any(at_boundary) {
-                let (text, at) = ends[0];
+                let (text, _, at) = ends[0];
                 let before: String = seg
                     .chars()
                     .rev()
@@ -107,6 +124,40 @@ fn thai_burmese_and_khmer_break_at_word_boundaries_only() {
             );
             assert!(bad.is_empty(), "{template}-{tag}:\n{}", bad.join("\n"));
         }
+    }
+}
+
+#[test]
+fn words_the_segmenters_split_are_never_broken() {
+    // ร้านขาย|ยา left ยา alone on a line (th, keep list), ကောင်|တာ "counter" broke inside
+    // the loanword (my, the dictionary), ရှိပါ|က "if there is" (my, keep list).
+    for (tag, word) in [("th", "ร้านขายยา"), ("my", "ကောင်တာ"), ("my", "ရှိပါက")]
+    {
+        let mut found = 0;
+        for template in TEMPLATES {
+            let r = render_in(template, tag);
+            let mut texts = Vec::new();
+            strings(&r.leaflet.data, &mut texts);
+            for t in &texts {
+                // The text without the marks, and where each of its characters is in `t`.
+                let chars: Vec<(usize, char)> = t
+                    .char_indices()
+                    .filter(|(_, c)| *c != BREAK && *c != JOIN)
+                    .collect();
+                let plain: String = chars.iter().map(|(_, c)| c).collect();
+                for (at, _) in plain.match_indices(word) {
+                    found += 1;
+                    let first = plain[..at].chars().count();
+                    let (start, end) = (chars[first].0, chars[first + word.chars().count() - 1].0);
+                    assert!(
+                        !t[start..end].contains(BREAK),
+                        "{template}-{tag}: a line may break inside {word}: {:?}",
+                        &t[start..end]
+                    );
+                }
+            }
+        }
+        assert!(found > 0, "{tag}: {word} is not in the leaflets any more");
     }
 }
 

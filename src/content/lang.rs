@@ -38,6 +38,9 @@ pub struct Lang {
     pub translation: Translation,
     /// Every block, from the language file and its template files.
     pub blocks: BTreeMap<String, Block>,
+    /// Words and compounds a line never breaks inside (`[line-breaks] keep`; see
+    /// `breaks`): where the word segmenters of a script written without spaces are wrong.
+    pub keep_together: Vec<String>,
     /// By template: the file that holds that template's blocks (`guide/<tag>.toml`), for the
     /// templates whose text the topic keeps apart. The file may be missing (text empty).
     pub parts: BTreeMap<String, Part>,
@@ -250,7 +253,7 @@ impl<'de> Deserialize<'de> for Entry {
 type RawFile = BTreeMap<Spanned<String>, Spanned<Entry>>;
 
 /// Tables of a language file that are not blocks of the leaflet's text.
-const NOT_BLOCKS: [&str; 3] = ["meta", "labels", "language-names"];
+const NOT_BLOCKS: [&str; 4] = ["meta", "labels", "language-names", "line-breaks"];
 
 const META_KEYS: [&str; 4] = ["language", "name", "edition", "translation"];
 
@@ -321,6 +324,7 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
         edition: None,
         translation: Translation::default(),
         blocks: BTreeMap::new(),
+        keep_together: Vec::new(),
         parts: BTreeMap::new(),
     };
     match raw.remove("meta") {
@@ -402,6 +406,39 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
                         diags.push(d);
                     }
                 }
+            }
+        }
+    }
+    if let Some(table) = raw.remove("line-breaks") {
+        for (key, value) in table.into_inner().fields {
+            match (key.as_str(), value.get_ref()) {
+                ("keep", Field::List(items)) => {
+                    for item in items {
+                        if item.get_ref().trim().is_empty()
+                            || item
+                                .get_ref()
+                                .contains(|c: char| c.is_whitespace() || c.is_control())
+                        {
+                            diags.push(
+                                err(item.span(), "a `line-breaks.keep` entry must be one word, without spaces".into())
+                                    .with_hint("a line may break at a space anyway; list the word or compound that must not break"),
+                            );
+                        } else {
+                            lang.keep_together.push(item.get_ref().clone());
+                        }
+                    }
+                }
+                ("keep", Field::Text(_)) => diags.push(err(
+                    value.span(),
+                    "`line-breaks.keep` must be an array of strings".into(),
+                )),
+                (other, _) => diags.push(
+                    err(
+                        value.span(),
+                        format!("unknown key `{other}` in [line-breaks]"),
+                    )
+                    .with_hint("[line-breaks] holds `keep`: the words a line never breaks inside"),
+                ),
             }
         }
     }

@@ -76,6 +76,12 @@ pub fn languages() -> Vec<String> {
     content().topics[0].langs.keys().cloned().collect()
 }
 
+/// Text as a reader sees it: without the invisible marks leafpress writes into the data to
+/// steer line breaking (U+2060 word joiner, U+200B zero width space; `leafpress::breaks`).
+pub fn visible(text: &str) -> String {
+    leafpress::breaks::unmarked(text)
+}
+
 /// A piece of text placed on a page: page index, baseline y, x, width, the text.
 #[derive(Debug, Clone)]
 pub struct Placed {
@@ -103,7 +109,7 @@ pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
                     y: at.y.to_pt(),
                     x: at.x.to_pt(),
                     width: t.width().to_pt(),
-                    text: t.text.to_string(),
+                    text: visible(&t.text),
                 }),
                 _ => {}
             }
@@ -132,7 +138,7 @@ pub fn flowed_text(doc: &PagedDocument) -> String {
             match item {
                 FrameItem::Group(g) => walk(&g.frame, out),
                 FrameItem::Text(t) if t.width().to_pt() > 0.0 => {
-                    out.extend(t.text.chars().filter(|c| !c.is_whitespace()))
+                    out.extend(visible(&t.text).chars().filter(|c| !c.is_whitespace()))
                 }
                 _ => {}
             }
