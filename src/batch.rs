@@ -53,7 +53,10 @@ pub fn load_and_check(
     fonts: Option<&FontSet>,
     templates_root: &Root,
 ) -> Result<(Content, Vec<Diagnostic>), Failure> {
-    let content = content::load(&s.content).map_err(Failure::Io)?;
+    let mut content = content::load(&s.content).map_err(Failure::Io)?;
+    if let Some(id) = &s.center {
+        content = content.for_center(id).map_err(Failure::Usage)?;
+    }
     let templates_text = templates::text(templates_root);
     let opts = validate::Options {
         allow_missing: s.allow_missing,
@@ -82,7 +85,30 @@ pub fn load_and_check(
 pub fn build(s: &Settings) -> Result<(Vec<Written>, bool), Failure> {
     let fonts = load_fonts(s)?;
     let engine = Engine::new(fonts.clone(), &s.templates);
-    build_with(&engine, &fonts, s)
+    build_editions(&engine, &fonts, s)
+}
+
+/// [`build_with`] for each edition asked for (`--center`: each center into a folder of its
+/// own, with its own manifest, checksums and counter page).
+pub fn build_editions(
+    engine: &Engine,
+    fonts: &FontSet,
+    s: &Settings,
+) -> Result<(Vec<Written>, bool), Failure> {
+    let mut all = Vec::new();
+    let mut failed = false;
+    for edition in s.editions() {
+        if let Some(id) = &edition.center {
+            eprintln!(
+                "== the edition of center `{id}`, into {}",
+                printable(&edition.out.display().to_string())
+            );
+        }
+        let (written, f) = build_with(engine, fonts, &edition)?;
+        all.extend(written);
+        failed |= f;
+    }
+    Ok((all, failed))
 }
 
 /// The fonts of `s.fonts`: an error (exit 2) if the folder cannot be read or lacks a face
@@ -255,6 +281,7 @@ pub fn build_one(
         previews,
         input: key.clone(),
         from_earlier_build: false,
+        center: topic.center.as_ref().map(|c| c.id.clone()),
     };
     if let Some(k) = key.as_deref().and_then(|k| last.kept(&file, k)) {
         let e = k.entry;
@@ -392,7 +419,13 @@ fn publish_folder(
     }
     entries.sort_by(|a, b| a.file.cmp(&b.file));
     let manifest = publish::manifest(&entries);
-    let index = publish::index_html(&entries, s.base_url.as_deref());
+    // The counter page names the center whose edition the folder holds.
+    let center = content.topics.iter().find_map(|t| t.center.as_ref());
+    let index = publish::index_html(
+        &entries,
+        s.base_url.as_deref(),
+        center.map(|c| c.name.as_str()),
+    );
     sums.push((publish::sha256_hex(manifest.as_bytes()), MANIFEST.into()));
     sums.push((publish::sha256_hex(index.as_bytes()), publish::INDEX.into()));
     out.publish(&manifest, &index, &publish::sha256sums(&sums))?;

@@ -115,11 +115,24 @@ impl Breaks {
 
     /// The byte offsets of `text` where one word ends and the next begins (sorted).
     fn word_breaks(&self, text: &str) -> Vec<usize> {
-        let mut breaks: Vec<usize> = LSTM.segment_str(text).collect();
+        // The segmenters see only the unspaced scripts: every other character (a Japanese
+        // name in a Burmese sentence, which the LSTM has no model for) as spaces of its
+        // length, so that the offsets are those of `text`.
+        let masked: String = text
+            .chars()
+            .map(|c| {
+                if is_unspaced(c) {
+                    c.to_string()
+                } else {
+                    " ".repeat(c.len_utf8())
+                }
+            })
+            .collect();
+        let mut breaks: Vec<usize> = LSTM.segment_str(&masked).collect();
         // Where the dictionary's word begins or ends where the LSTM also found a word
         // boundary, nothing inside it is a word end. (Where the dictionary derails, its
         // pieces hardly ever meet the LSTM's boundaries, and the LSTM's words stand.)
-        let dictionary: Vec<usize> = DICTIONARY.segment_str(text).collect();
+        let dictionary: Vec<usize> = DICTIONARY.segment_str(&masked).collect();
         let lstm = breaks.clone();
         for w in dictionary.windows(2) {
             let (start, end) = (w[0], w[1]);
@@ -191,6 +204,16 @@ mod tests {
             .words(text)
             .replace(BREAK, "|")
             .replace(JOIN, "")
+    }
+
+    #[test]
+    fn text_of_other_scripts_in_an_unspaced_sentence_is_left_alone() {
+        // a Japanese name in a Burmese sentence: no complaint from the segmenter, and the
+        // Burmese words are marked as in a sentence of their own
+        let b = Breaks::new(&[]);
+        let mixed = b.words("ကောင်တာ サンプル市 ကောင်တာ");
+        assert!(mixed.contains(" サンプル市 "), "{mixed}");
+        assert_eq!(mixed.split(' ').next(), b.words("ကောင်တာ").split(' ').next());
     }
 
     #[test]

@@ -56,6 +56,17 @@ pub enum Command {
     /// Rebuild the leaflets a saved change affects (PDFs only), until Ctrl-C; errors are
     /// printed and the last good PDF is kept.
     Watch(WatchArgs),
+    /// Write a consultation center's file to fill in (content/centers/ID.toml).
+    NewCenter(NewCenterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewCenterArgs {
+    #[command(flatten)]
+    pub paths: Paths,
+    /// The center's id: lowercase letters, digits and '-' (it names its output folder).
+    #[arg(value_name = "ID")]
+    pub id: String,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +99,10 @@ pub struct Only {
     /// Only this template (e.g. faq); repeatable.
     #[arg(long = "template", id = "template", value_name = "NAME")]
     pub template_names: Vec<String>,
+    /// The edition of this consultation center (content/centers/ID.toml), into OUT/ID/;
+    /// repeatable (default: each topic's own center, into OUT).
+    #[arg(long = "center", id = "center", value_name = "ID")]
+    pub centers: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +199,10 @@ pub struct CheckArgs {
     /// Untranslated blocks are warnings, not errors.
     #[arg(long)]
     pub allow_missing: bool,
+    /// Check the leaflets as this center prints them (repeatable; default: each topic's own
+    /// center).
+    #[arg(long = "center", value_name = "ID")]
+    pub centers: Vec<String>,
 }
 
 #[derive(Debug, Args)]

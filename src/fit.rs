@@ -52,11 +52,21 @@ pub fn fit(
     pdf_date: Option<content::values::Date>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let template = leaflet.template.clone();
-    let limit = engine
+    let source = engine
         .templates()
         .read(&engine.template_path(&template))
-        .ok()
-        .and_then(|t| templates::max_pages(&String::from_utf8_lossy(&t)));
+        .map(|t| String::from_utf8_lossy(&t).into_owned())
+        .unwrap_or_default();
+    let limit = templates::max_pages(&source);
+    if templates::needs_center(&source) && leaflet.data["center"].is_null() {
+        return Err(vec![
+            Diagnostic::error(&lang.path, format!(
+                "the {template} leaflet in `{}` prints a consultation center's name and contacts, and none is named",
+                lang.tag
+            ))
+            .with_hint("name the topic's center in facts.toml ([topic] center = \"<id>\", a file content/centers/<id>.toml), or build with --center ID"),
+        ]);
+    }
     let mut pages = 0;
     for scale in SCALES {
         leaflet.data["font-scale"] = serde_json::json!(scale);

@@ -36,6 +36,33 @@ pub fn check(topic: &Topic, fonts: &FontSet, wanted: impl Fn(&str) -> bool) -> V
             continue;
         }
         let own = fonts.coverage(stack.families);
+        // the center's name and who runs it, as this language's leaflets print them
+        if let Some(center) = &topic.center {
+            let printed = [
+                center.names.get(&lang.tag),
+                center.operated_by.get(&lang.tag),
+            ];
+            for value in printed.into_iter().flatten() {
+                if let Some(c) = value.get_ref().chars().find(|c| !own.covers(*c)) {
+                    let at = value.span().start;
+                    diags.push(
+                        Diagnostic::error(
+                            &center.path,
+                            format!(
+                                "U+{:04X} '{c}' is not in any font for {}",
+                                c as u32, lang.tag
+                            ),
+                        )
+                        .at(&center.text, at..at)
+                        .with_hint(format!(
+                            "fonts for {}: {}",
+                            lang.tag,
+                            stack.families.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
         let labels = LangLabels {
             lang,
             source,

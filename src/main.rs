@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         out: l.out,
         langs: l.only.langs,
         templates_wanted: l.only.template_names,
+        centers: l.only.centers,
         allow_missing: l.allow_missing,
         ..settings(p, Date::today())
     };
@@ -69,11 +70,13 @@ fn main() -> ExitCode {
             &Settings {
                 langs: a.only.langs,
                 templates_wanted: a.only.template_names,
+                centers: a.only.centers,
                 ..settings(&a.paths, Date::today())
             },
             &a.dir,
             a.force,
         ),
+        Command::NewCenter(a) => new_center(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -107,6 +110,40 @@ fn build(s: Settings) -> Result<u8, Failure> {
 fn export_typst(s: &Settings, dir: &std::path::Path, force: bool) -> Result<u8, Failure> {
     let failed = leafpress::export::export_typst(s, dir, force)?;
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
+}
+
+/// Writes `content/centers/<id>.toml` to fill in (never over an existing one).
+fn new_center(a: &leafpress::cli::NewCenterArgs) -> Result<u8, Failure> {
+    use leafpress::content::center;
+    if !a
+        .id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || a.id.is_empty()
+    {
+        return Err(Failure::Usage(format!(
+            "`{}` is not a center id: use lowercase letters a–z, digits and '-' (it names the center's output folder)",
+            leafpress::diag::printable(&a.id)
+        )));
+    }
+    let dir = a.paths.content.join(center::FOLDER);
+    let path = dir.join(format!("{}.toml", a.id));
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(Failure::Usage(format!(
+            "{} exists already: edit it, or choose another id",
+            path.display()
+        )));
+    }
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| leafpress::writer::write_atomic(&path, center::template(&a.id).as_bytes()))
+        .map_err(|e| Failure::Io(Diagnostic::error(&path, format!("cannot write: {e}"))))?;
+    println!(
+        "{}: fill it in, then `leafpress check --center {}` and `leafpress build --center {}`",
+        path.display(),
+        a.id,
+        a.id
+    );
+    Ok(exit::OK)
 }
 
 fn list(p: &Paths, style: Style) -> Result<u8, Failure> {
@@ -157,15 +194,24 @@ fn check(
         allow_missing: a.allow_missing,
         strict: a.strict,
         max_fact_age_months: a.age.months,
+        centers: a.centers.clone(),
         ..settings(&a.paths, today)
     };
     let fonts = batch::load_fonts(&s)?;
     let templates_root = leafpress::templates::root(&s.templates)?;
-    let (content, mut diags) = batch::load_and_check(&s, Some(&fonts), &templates_root)?;
-    // Lay out every leaflet too (those whose content has no errors): template errors and
-    // overflow are found only that way.
-    let layout = batch::check_layout(&content, &s, fonts, &templates_root, &diags)?;
-    diags.extend(layout);
+    let mut diags = Vec::new();
+    // Each edition asked for (a center's), or the topics' own.
+    for edition in s.editions() {
+        let (content, found) = batch::load_and_check(&edition, Some(&fonts), &templates_root)?;
+        // Lay out every leaflet too (those whose content has no errors): template errors
+        // and overflow are found only that way.
+        let layout =
+            batch::check_layout(&content, &edition, fonts.clone(), &templates_root, &found)?;
+        diags.extend(found);
+        diags.extend(layout);
+    }
+    leafpress::diag::sort(&mut diags);
+    diags.dedup();
     for d in &diags {
         println!("{}", d.render(style));
     }

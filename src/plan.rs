@@ -158,6 +158,7 @@ fn plan_all<'a>(content: &'a Content, templates_dir: &Root) -> Vec<Job<'a>> {
                 inputs.extend(source.cloned());
                 inputs.extend(part(&tag));
                 inputs.extend(part(source_tag));
+                inputs.extend(topic.center.as_ref().map(|c| c.path.clone()));
                 jobs.push(Job {
                     topic_id: topic.id.clone(),
                     template: template.clone(),
@@ -215,6 +216,20 @@ fn tags(
 /// The problems a run reports and counts: all, except those in the files of a language or
 /// template it was not asked for (`--lang ja` does not fail on an error in `vi.toml`).
 pub fn concerns(content: &Content, s: &Settings, d: &Diagnostic) -> bool {
+    // a center's file: the center(s) this run prints for (asked for, or the topics' own)
+    if let Some(id) = content
+        .center_files
+        .iter()
+        .find(|(_, p)| **p == d.path)
+        .map(|(id, _)| id)
+    {
+        return s.center.as_ref() == Some(id)
+            || s.center.is_none()
+                && content
+                    .topics
+                    .iter()
+                    .any(|t| t.facts.center.as_ref().map(|c| c.get_ref()) == Some(id));
+    }
     let topic_dirs = content.topics.iter().map(|t| t.dir.as_path()).chain(
         content
             .unloaded

@@ -50,6 +50,9 @@ pub struct Entry {
     /// one replaces it.
     #[serde(default)]
     pub from_earlier_build: bool,
+    /// The consultation center whose edition it is (`content/centers/<id>.toml`).
+    #[serde(default)]
+    pub center: Option<String>,
 }
 
 impl Entry {
@@ -233,7 +236,7 @@ const STATUS: [(&str, &str, &str); 4] = [
 /// page-1 thumbnail and a link per template; a filter field (a few lines of JavaScript;
 /// without it the page lists everything). Self-contained: inline CSS, no fonts, nothing
 /// fetched. With `base_url`, each template link also gets a QR code of the hosted PDF.
-pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
+pub fn index_html(entries: &[Entry], base_url: Option<&str>, center: Option<&str>) -> String {
     let mut langs: Vec<&Language> = entries.iter().map(|e| &e.language).collect();
     langs.sort_by(|a, b| (a.order, &a.tag).cmp(&(b.order, &b.tag)));
     langs.dedup_by(|a, b| a.tag == b.tag);
@@ -245,11 +248,15 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>) -> String {
     h.push_str(HEAD);
     let _ = write!(
         h,
-        "<header>\n<h1>マイナ保険証のリーフレット <span lang=\"en\">Leaflets: the My Number Card as health insurance card</span></h1>\n\
+        "<header>\n<h1>マイナ保険証のリーフレット <span lang=\"en\">Leaflets: the My Number Card as health insurance card</span></h1>\n{}\
          <p>版 <span lang=\"en\">Edition</span>: {}</p>\n\
          <p class=\"find\"><label for=\"q\">言語をさがす <span lang=\"en\">Find a language</span></label>\
          <input id=\"q\" type=\"search\" autocomplete=\"off\" placeholder=\"한국어, Tiếng Việt, ネパール, pt-BR …\" hidden></p>\n\
          </header>\n<main>\n<ul class=\"tiles\">\n",
+        center.map_or(String::new(), |c| format!(
+            "<p class=\"center\" lang=\"ja\">{}</p>\n",
+            esc(c)
+        )),
         esc(&editions.join(", "))
     );
     for lang in langs {

@@ -15,6 +15,11 @@ pub struct Settings {
     pub out: PathBuf,
     pub langs: Vec<String>,
     pub templates_wanted: Vec<String>,
+    /// The centers whose editions the run is asked for (`--center`), each into a folder of
+    /// its own in `out`; none: each topic's own center, into `out`.
+    pub centers: Vec<String>,
+    /// The center this run prints for (one of `centers`, set per edition by `batch`).
+    pub center: Option<String>,
     pub allow_missing: bool,
     pub today: Date,
     pub strict: bool,
@@ -55,6 +60,8 @@ impl Settings {
             out: root.join("output"),
             langs: Vec::new(),
             templates_wanted: Vec::new(),
+            centers: Vec::new(),
+            center: None,
             allow_missing: false,
             today,
             strict: false,
@@ -72,6 +79,23 @@ impl Settings {
     /// Whether the run builds language `tag` (every language when none was asked for).
     pub fn wants_lang(&self, tag: &str) -> bool {
         self.langs.is_empty() || self.langs.iter().any(|l| l == tag)
+    }
+
+    /// One edition per center asked for (`center` set, `out` its own folder), or the run
+    /// as it is when none was.
+    pub fn editions(&self) -> Vec<Settings> {
+        if self.centers.is_empty() {
+            return vec![self.clone()];
+        }
+        self.centers
+            .iter()
+            .map(|id| Settings {
+                out: self.out.join(id),
+                center: Some(id.clone()),
+                centers: Vec::new(),
+                ..self.clone()
+            })
+            .collect()
     }
 
     /// Whether the run builds template `name` (every template when none was asked for).

@@ -30,6 +30,16 @@ pub fn max_pages(template_source: &str) -> Option<usize> {
     })
 }
 
+/// Whether a template prints a center's name and contacts and cannot do without one: its
+/// `// leafpress: center = required` line (`optional`, or none: it can).
+pub fn needs_center(template_source: &str) -> bool {
+    template_source.lines().take(20).any(|l| {
+        l.trim()
+            .strip_prefix("// leafpress: center =")
+            .is_some_and(|v| v.trim() == "required")
+    })
+}
+
 /// The `.typ` files directly in the folder, by name, with their text (those that can be
 /// read as UTF-8 text), sorted.
 pub fn sources(root: &Root) -> Vec<(String, String)> {

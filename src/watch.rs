@@ -292,7 +292,7 @@ pub fn run(s: &Settings) -> Result<u8, Failure> {
 fn rebuild(engine: &Engine, fonts: &FontSet, s: &Settings, why: &str) {
     eprintln!("-- {why}");
     let start = Instant::now();
-    match batch::build_with(engine, fonts, s) {
+    match batch::build_editions(engine, fonts, s) {
         Ok(_) => eprintln!("-- done in {} ms", start.elapsed().as_millis()),
         Err(Failure::Io(d)) => eprintln!("{}", d.render(s.style)),
         Err(Failure::Usage(m)) => eprintln!("error: {m}"),

@@ -76,8 +76,8 @@ fn a_fact_nothing_prints_is_reported_until_one_language_uses_it() {
     let p = Project::new();
     p.edit(
         "facts.toml",
-        "hiecc = { number = \"011-200-9595\"",
-        "spare = { number = \"011-200-9596\", toll-free = false, source = \"a test\" }\nhiecc = { number = \"011-200-9595\"",
+        "card-japanese = { number = \"0570-783-578\"",
+        "spare = { number = \"011-200-9596\", toll-free = false, source = \"a test\" }\ncard-japanese = { number = \"0570-783-578\"",
     );
     let out = p.run(&["check", "--today", "2026-11-21"]);
     assert_eq!(
@@ -136,13 +136,13 @@ fn url_that_is_not_https() {
     let p = Project::new();
     p.edit(
         "facts.toml",
-        "\"https://www.hiecc.or.jp/soudan\"",
-        "\"http://www.hiecc.or.jp/soudan\"",
+        "\"https://myna.go.jp/\"",
+        "\"http://myna.go.jp/\"",
     );
     check_says(
         &p,
-        &format!("content/mynumber-health-insurance/facts.toml:{}: error: `http://www.hiecc.or.jp/soudan` is not an absolute https URL
-  hint: write the full address, starting with https://", p.pos("facts.toml", "\"http://www.hiecc.or.jp/soudan\"", 0)),
+        &format!("content/mynumber-health-insurance/facts.toml:{}: error: `http://myna.go.jp/` is not an absolute https URL
+  hint: write the full address, starting with https://", p.pos("facts.toml", "\"http://myna.go.jp/\"", 0)),
     );
 }
 
@@ -485,13 +485,13 @@ fn missing_key_wrong_type_and_duplicate_id() {
     );
 
     let p = Project::new();
-    p.edit("facts.toml", "hiecc = { number = \"011-200-9595\"", "hiecc = { number = \"011-200-9595\", toll-free = false, source = \"x\" }\nhiecc = { number = \"011-200-9595\"");
+    p.edit("facts.toml", "card-japanese = { number = \"0570-783-578\"", "card-japanese = { number = \"0570-783-578\", toll-free = false, source = \"x\" }\ncard-japanese = { number = \"0570-783-578\"");
     check_says(
         &p,
         &format!(
             "content/mynumber-health-insurance/facts.toml:{}: error: duplicate key",
             {
-                let first = p.pos("facts.toml", "hiecc = { number", 0);
+                let first = p.pos("facts.toml", "card-japanese = { number", 0);
                 let line: usize = first.split(':').next().unwrap().parse().unwrap();
                 format!("{}:1", line + 1)
             }
@@ -515,8 +515,8 @@ fn missing_key_wrong_type_and_duplicate_id() {
     let p = Project::new();
     p.edit(
         "facts.toml",
-        "days = \"weekdays\", from = \"09:00\"",
-        "days = \"weekday\", from = \"09:00\"",
+        "days = \"weekdays\", from = \"09:30\"",
+        "days = \"weekday\", from = \"09:30\"",
     );
     check_says(
         &p,
@@ -840,7 +840,7 @@ fn a_printed_fact_older_than_the_limit_warns_then_fails_under_strict() {
         "--max-fact-age",
         "12",
     ]);
-    assert!(!stdout(&out).contains("hours.hiecc"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("consultation"), "{}", stdout(&out));
 }
 
 /// How a content file gets broken in the property test below.
@@ -890,6 +890,11 @@ proptest! {
         let out = p.run(&["build", "--out", "out", "--message-format", "short"]);
         let err = stderr(&out);
         prop_assert_eq!(out.status.code(), Some(1), "{:?} {:?}:\n{}", file, how, err);
+        // facts.toml cut short may still parse: then what is missing is reported where a
+        // language refers to it, and a leaflet that needs none of it is right to be built
+        if file == "facts.toml" && matches!(how, Corruption::Truncate(_)) {
+            return Ok(());
+        }
         prop_assert!(err.contains(&format!("{TOPIC}/{file}")), "{:?} {:?}:\n{}", file, how, err);
         let tag = file.trim_end_matches(".toml");
         let everyone_depends = file == "facts.toml" || file == "en.toml";
@@ -1018,13 +1023,13 @@ fn export_typst_writes_a_self_contained_project_per_leaflet() {
         serde_json::from_slice(&fs::read(dir.join("data.json")).unwrap()).unwrap();
     assert_eq!(data["tag"], "vi");
     // the type size the leaflet fits its pages at, as `build` found it
-    assert_eq!(data["font-scale"], 0.9);
+    assert_eq!(data["font-scale"], 0.95);
     for qr in [
         "card-portal",
         "card-contact",
-        "card-validity-leaflet",
-        "hiecc-soudan",
-        "hiecc-facebook",
+        "center-validity-leaflet",
+        "center-web",
+        "center-facebook",
     ] {
         let svg = fs::read_to_string(dir.join(format!("qr/{qr}.svg"))).unwrap();
         assert!(svg.contains("<svg"), "{qr}");
