@@ -34,6 +34,12 @@ pub const FACES: &[(&str, u16, &str)] = &[
     ("Noto Sans Myanmar", 700, "NotoSansMyanmar-Bold.ttf"),
     ("Noto Sans Khmer", 400, "NotoSansKhmer-Regular.ttf"),
     ("Noto Sans Khmer", 700, "NotoSansKhmer-Bold.ttf"),
+    ("Noto Sans Sinhala", 400, "NotoSansSinhala-Regular.ttf"),
+    ("Noto Sans Sinhala", 700, "NotoSansSinhala-Bold.ttf"),
+    ("Noto Sans Bengali", 400, "NotoSansBengali-Regular.ttf"),
+    ("Noto Sans Bengali", 700, "NotoSansBengali-Bold.ttf"),
+    // Nastaliq has one face (see fonts/README.md): Urdu bold text is set in it too.
+    ("Noto Nastaliq Urdu", 400, "NotoNastaliqUrdu-Regular.ttf"),
 ];
 
 /// The faces of the font folder whose family some language's stack names (see [`STACKS`]).
@@ -85,9 +91,14 @@ const STACKS: &[StackRow] = &[
     (&["ne", "hi"], &["Noto Sans Devanagari", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
     (&["my"], &["Noto Sans Myanmar", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
     (&["km"], &["Noto Sans Khmer", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    (&["si"], &["Noto Sans Sinhala", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    (&["bn"], &["Noto Sans Bengali", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    (&["ur"], &["Noto Nastaliq Urdu", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
+    // やさしい日本語 (easy Japanese): Japanese, with furigana
+    (&["ja-x-easy"], JAPANESE, Some("ja"), None, false),
     (&["pt-BR"], LATIN, Some("pt"), Some("BR"), false),
     // Latin (incl. Vietnamese) and Cyrillic scripts: Noto Sans.
-    (&["en", "es", "pt", "tl", "fil", "vi", "id", "mn", "fr", "de", "ru", "uk"], LATIN, None, None, false),
+    (&["en", "es", "pt", "tl", "fil", "vi", "id", "mn", "fr", "de", "ru", "uk", "uz"], LATIN, None, None, false),
 ];
 
 /// The font stack of a language tag, or None when leafpress has no fonts for its script.
@@ -452,7 +463,13 @@ mod tests {
     #[test]
     fn every_stacked_family_declares_its_regular_and_bold_faces() {
         for family in super::stacked_families() {
-            for weight in [400, 700] {
+            // Nastaliq has one face (fonts/README.md)
+            let weights: &[u16] = if family == "noto nastaliq urdu" {
+                &[400]
+            } else {
+                &[400, 700]
+            };
+            for &weight in weights {
                 assert!(
                     super::FACES
                         .iter()

@@ -575,8 +575,24 @@ pub(crate) fn is_id(s: &str) -> bool {
 }
 
 /// A BCP 47 language tag of the shapes leafpress uses: language, optional script, optional
-/// region (`ja`, `zh-Hans`, `pt-BR`, `sr-Latn-RS`).
+/// region (`ja`, `zh-Hans`, `pt-BR`, `sr-Latn-RS`), and optionally a private use part of
+/// lowercase subtags of 1 to 8 letters or digits (`ja-x-easy`: BCP 47 has no subtag for
+/// easy Japanese, so it is a private use one).
 pub fn is_language_tag(s: &str) -> bool {
+    let (s, private) = match s.split_once("-x-") {
+        Some((tag, private)) => (tag, Some(private)),
+        None => (s, None),
+    };
+    if let Some(p) = private
+        && !p.split('-').all(|sub| {
+            (1..=8).contains(&sub.len())
+                && sub
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+    {
+        return false;
+    }
     let mut parts = s.split('-');
     let lang_ok = parts
         .next()
@@ -613,10 +629,22 @@ mod tests {
             "km",
             "es-419",
             "sr-Latn-RS",
+            "ja-x-easy",
         ] {
             assert!(is_language_tag(ok), "{ok}");
         }
-        for bad in ["", "EN", "zh_Hans", "pt-br", "english", "zh-Hans-Hant", "j"] {
+        for bad in [
+            "",
+            "EN",
+            "zh_Hans",
+            "pt-br",
+            "english",
+            "zh-Hans-Hant",
+            "j",
+            "ja-x-",
+            "ja-x-Easy",
+            "ja-x-verylongsubtag",
+        ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }
