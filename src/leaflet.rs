@@ -183,7 +183,7 @@ pub fn build(
     let author = topic
         .center
         .as_ref()
-        .map(|c| c.name_for(&lang.tag).0)
+        .map(|c| crate::content::ruby::strip(&c.name_for(&lang.tag).0))
         .unwrap_or_default();
     let as_of = oldest_source(topic, template, source).map(|a| {
         own.label("as-of")
@@ -235,8 +235,14 @@ pub fn build(
         "urls": urls,
         "phones": facts.phones.iter().map(|(id, p)| (id.clone(), json!({"number": p.number, "toll-free": p.toll_free}))).collect::<Map<_, _>>(),
         "emails": facts.emails,
-        // Japanese terms and the card reader's screen texts, for the screens a template draws.
-        "terms": facts.terms,
+        // Japanese terms and the card reader's screen texts, for the screens a template draws
+        // (with their readings, for やさしい日本語).
+        "terms": facts.terms.iter().map(|(id, t)| {
+            let t = facts.term_ruby.get(id).filter(|_| own.furigana()).unwrap_or(t);
+            (id.clone(), Value::String(t.clone()))
+        }).collect::<Map<_, _>>(),
+        // Readings are set as ruby above their kanji (｜漢字《かんじ》 in the text).
+        "furigana": own.furigana(),
         "language-name": breaks.words(&lang.name),
     });
     // What the templates measure to space the lines by the ink of this leaflet's text.
@@ -402,13 +408,15 @@ fn runs(
     }
 }
 
-/// The plain text of a runs value (for PDF metadata).
+/// The plain text of a runs value (for PDF metadata): without readings (furigana).
 fn value_plain(v: &Value) -> String {
-    v.as_array()
+    let text: String = v
+        .as_array()
         .map(|runs| {
             runs.iter()
                 .filter_map(|r| r.get("t").and_then(Value::as_str))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    crate::content::ruby::strip(&text)
 }

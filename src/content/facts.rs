@@ -32,6 +32,8 @@ pub struct Facts {
     pub closures: BTreeMap<String, (MonthDay, MonthDay)>,
     pub hotlines: Vec<Hotline>,
     pub terms: BTreeMap<String, String>,
+    /// Terms with their readings (`ruby`), for やさしい日本語.
+    pub term_ruby: BTreeMap<String, String>,
     /// Numbers printed in a text (`{num:ID}`): shares, ages, periods, digit counts.
     pub numbers: BTreeMap<String, u64>,
     /// Facts that exist but are malformed (`kind:id`): their own error is reported once,
@@ -222,7 +224,11 @@ fact!(ClosureFact {
     from: Spanned<String>,
     to: Spanned<String>,
 });
-fact!(TermFact { term: Spanned<String> });
+fact!(TermFact {
+    term: Spanned<String>,
+    /// The term with its readings (furigana), for やさしい日本語: `｜資格確認書《しかくかくにんしょ》`.
+    ruby: Option<Spanned<String>>,
+});
 fact!(NumberFact { value: u64 });
 fact!(HotlineFact {
     id: Spanned<String>,
@@ -372,12 +378,31 @@ impl<'a> Validator<'a> {
                 _ => drop(facts.invalid.insert(format!("closed:{id}"))),
             }
         }
-        for (id, term) in &file.terms {
-            let term = &term.term;
+        for (id, t) in &file.terms {
+            let term = &t.term;
             if term.get_ref().trim().is_empty() {
                 self.error(term, format!("term `{id}` is empty"), None);
             }
             self.plain_text(term);
+            if let Some(ruby) = &t.ruby {
+                self.plain_text(ruby);
+                let read = super::ruby::strip(ruby.get_ref());
+                if read != *term.get_ref() {
+                    self.error(
+                        ruby,
+                        format!("the readings of term `{id}` are of `{read}`, not of `{}`", term.get_ref()),
+                        Some("write the term itself with its readings: ｜漢字《かんじ》 around each part"),
+                    );
+                } else if let Some((_, k)) = super::ruby::unread_kanji(ruby.get_ref()) {
+                    self.error(
+                        ruby,
+                        format!("`{k}` in term `{id}` has no reading"),
+                        Some("every kanji of `ruby` is in a base: ｜漢字《かんじ》"),
+                    );
+                } else {
+                    facts.term_ruby.insert(id.clone(), ruby.get_ref().clone());
+                }
+            }
             facts.terms.insert(id.clone(), term.get_ref().clone());
         }
         for (id, n) in &file.numbers {

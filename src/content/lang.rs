@@ -36,6 +36,8 @@ pub struct Lang {
     pub edition: Option<Date>,
     /// What `[meta] translation` declares, and what the review records say per template.
     pub translation: Translation,
+    /// How it writes the time of day (`[meta] clock`).
+    pub clock: Clock,
     /// Every block, from the language file and its template files.
     pub blocks: BTreeMap<String, Block>,
     /// Words and compounds a line never breaks inside (`[line-breaks] keep`; see
@@ -256,6 +258,18 @@ type RawFile = BTreeMap<Spanned<String>, Spanned<Entry>>;
 const NOT_BLOCKS: [&str; 4] = ["meta", "labels", "language-names", "line-breaks"];
 
 const META_KEYS: [&str; 4] = ["language", "name", "edition", "translation"];
+/// Keys `[meta]` may have besides [`META_KEYS`].
+const META_OPTIONAL: [&str; 1] = ["clock"];
+
+/// How a language writes the time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// `8:30`, `20:00` (every language but the next).
+    #[default]
+    TwentyFourHour,
+    /// 午前8時30分, 午後8時 (やさしい日本語: `[meta] clock = "ja-ampm"`).
+    JapaneseAmPm,
+}
 
 /// The tables of a language or template file, with errors for keys outside any table.
 type Tables = BTreeMap<String, Spanned<Table>>;
@@ -323,6 +337,7 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
         name: String::new(),
         edition: None,
         translation: Translation::default(),
+        clock: Clock::default(),
         blocks: BTreeMap::new(),
         keep_together: Vec::new(),
         parts: BTreeMap::new(),
@@ -383,6 +398,14 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
                                 .with_hint("write the edition as an ISO date: YYYY-MM-DD"),
                         ),
                     },
+                    "clock" => match s.as_str() {
+                        "24h" => lang.clock = Clock::TwentyFourHour,
+                        "ja-ampm" => lang.clock = Clock::JapaneseAmPm,
+                        _ => diags.push(
+                            err(span, format!("unknown clock `{s}`"))
+                                .with_hint("use 24h (8:30, 20:00) or ja-ampm (午前8時30分, 午後8時)"),
+                        ),
+                    },
                     "translation" => match s.as_str() {
                         "source" => lang.translation.declared = Declared::Source,
                         "draft" => lang.translation.declared = Declared::Draft,
@@ -400,7 +423,7 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
                     },
                     other => {
                         let mut d = err(span, format!("unknown key `{other}` in [meta]"));
-                        if let Some(h) = super::did_you_mean_hint(other, META_KEYS) {
+                        if let Some(h) = super::did_you_mean_hint(other, META_KEYS.iter().chain(&META_OPTIONAL).copied()) {
                             d = d.with_hint(h);
                         }
                         diags.push(d);

@@ -10,6 +10,7 @@ pub mod center;
 pub mod facts;
 pub mod lang;
 pub mod record;
+pub mod ruby;
 pub mod text;
 pub mod validate;
 pub mod values;

@@ -48,6 +48,32 @@ pub trait Labels {
     /// The center the leaflet is printed for: its name for this reader, and its phone
     /// (none: the text is checked without a center, and `{center:…}` prints nothing).
     fn center(&self) -> Option<(String, String)>;
+    /// How the reader's language writes the time of day.
+    fn clock(&self) -> super::lang::Clock {
+        super::lang::Clock::TwentyFourHour
+    }
+    /// Whether Japanese terms are printed with their readings (やさしい日本語).
+    fn furigana(&self) -> bool {
+        false
+    }
+}
+
+/// A time of day as the reader's language writes it: `8:30`, or 午前8時30分 / 午後8時.
+pub fn format_time(t: super::values::Time, clock: super::lang::Clock) -> String {
+    match clock {
+        super::lang::Clock::TwentyFourHour => t.to_string(),
+        super::lang::Clock::JapaneseAmPm => {
+            let (half, hour) = match t.hour {
+                h if h < 12 || h == 24 => ("午前", h % 24),
+                h => ("午後", h - 12),
+            };
+            if t.minute == 0 {
+                format!("{half}{hour}時")
+            } else {
+                format!("{half}{hour}時{}分", t.minute)
+            }
+        }
+    }
 }
 
 /// A piece of a content string: its byte offset, its text, and (kind, id) if a placeholder.
@@ -166,7 +192,14 @@ pub fn resolve(s: &str, facts: &Facts, labels: &dyn Labels) -> Result<Vec<Run>, 
                 )),
             },
             "ja" => match facts.terms.get(id) {
-                Some(t) => runs.push(Run::Term(t.clone())),
+                Some(t) => runs.push(Run::Term(
+                    facts
+                        .term_ruby
+                        .get(id)
+                        .filter(|_| labels.furigana())
+                        .unwrap_or(t)
+                        .clone(),
+                )),
                 None => errors.push(unknown(
                     "term",
                     facts.terms.keys().map(String::as_str).collect(),
@@ -293,7 +326,14 @@ pub fn format_hours(facts: &Facts, id: &str, labels: &dyn Labels) -> String {
     let mut parts: Vec<(Days, Vec<String>)> = Vec::new();
     for h in hours {
         let span = match h.open {
-            Some((from, to)) => format!("{from}–{to}"),
+            Some((from, to)) => match labels.clock() {
+                super::lang::Clock::TwentyFourHour => format!("{from}–{to}"),
+                clock => format!(
+                    "{}から{}まで",
+                    format_time(from, clock),
+                    format_time(to, clock)
+                ),
+            },
             None => labels.label("all-day").to_owned(),
         };
         match parts.last_mut() {

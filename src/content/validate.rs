@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use super::lang::{Block, Declared, Field, Lang};
 use super::record::REVIEWED;
+use super::ruby;
 use super::text::{self, Labels, TextError};
 use super::values::Date;
 use super::{Topic, did_you_mean_hint, is_language_tag};
@@ -114,6 +115,14 @@ impl Labels for LangLabels<'_> {
         let c = self.center?;
         Some((c.name_for(&self.lang.tag).0, c.phone()?.to_owned()))
     }
+
+    fn clock(&self) -> super::lang::Clock {
+        self.lang.clock
+    }
+
+    fn furigana(&self) -> bool {
+        self.lang.tag == ruby::EASY_JAPANESE
+    }
 }
 
 /// Validates a topic; returns every problem found.
@@ -187,7 +196,10 @@ pub fn topic(topic: &Topic, templates_text: &str, opts: &Options) -> Vec<Diagnos
         };
         for (name, block) in &lang.blocks {
             for_each_string(block, |s, span| {
-                check_string(topic, lang, &labels, name, s, span, &mut diags)
+                check_string(topic, lang, &labels, name, s, span.clone(), &mut diags);
+                if lang.tag == ruby::EASY_JAPANESE {
+                    check_easy_japanese(topic, lang, &labels, name, s, span, &mut diags);
+                }
             });
             if let Some(until) = &block.until {
                 check_until(topic, lang, name, until, opts, &mut diags);
@@ -281,6 +293,78 @@ fn check_string(
                 d = d.with_hint(h);
             }
             diags.push(d);
+        }
+    }
+}
+
+/// The longest sentence of やさしい日本語 (characters, without readings and spaces): the
+/// checklists after the national guideline say about 24, never over 30.
+pub const EASY_SENTENCE_CHARS: usize = 30;
+
+/// やさしい日本語: every kanji has its reading (an error at the kanji, or at a term whose
+/// facts give none), and a sentence over [`EASY_SENTENCE_CHARS`] is a warning.
+fn check_easy_japanese(
+    topic: &Topic,
+    lang: &Lang,
+    labels: &LangLabels,
+    block: &str,
+    s: &str,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (path, file) = lang.file_for(block);
+    let raw = file.get(span.clone()).unwrap_or("");
+    // where the n-th `c` of the value is in the file (a basic string: no escapes here)
+    let in_file = |offset: usize, c: char| {
+        let nth = s[..offset].matches(c).count();
+        raw.match_indices(c)
+            .nth(nth)
+            .map_or(span.start, |(i, _)| span.start + i)
+    };
+    if let Some((offset, k)) = ruby::unread_kanji(s) {
+        let at = in_file(offset, k);
+        diags.push(
+            Diagnostic::error(path, format!("`{k}` has no reading (furigana)"))
+                .at(file, at..at)
+                .with_hint("in やさしい日本語 every kanji has its reading: ｜漢字《かんじ》"),
+        );
+    }
+    for (kind, id) in text::placeholders(s) {
+        let term = (kind == "ja").then(|| topic.facts.terms.get(id)).flatten();
+        if term.is_some_and(|t| t.chars().any(ruby::is_kanji))
+            && !topic.facts.term_ruby.contains_key(id)
+        {
+            let placeholder = format!("{{ja:{id}}}");
+            let at = raw
+                .find(&placeholder)
+                .map_or(span.start, |i| span.start + i);
+            diags.push(
+                Diagnostic::error(path, format!("the term `{id}` has no reading (furigana)"))
+                    .at(file, at..at)
+                    .with_hint(format!(
+                        "give it one in facts.toml: {id} = {{ term = …, ruby = \"｜漢字《かんじ》…\" }}"
+                    )),
+            );
+        }
+    }
+    if block == LABELS {
+        return; // patterns and words, not sentences
+    }
+    let resolved = text::resolve(s, &topic.facts, labels)
+        .map(|runs| text::plain(&runs))
+        .unwrap_or_else(|_| s.to_owned());
+    for (sentence, chars) in ruby::sentences(&resolved) {
+        if chars > EASY_SENTENCE_CHARS {
+            diags.push(
+                Diagnostic::warning(
+                    path,
+                    format!(
+                        "a sentence of {chars} characters (やさしい日本語: about 24, never over {EASY_SENTENCE_CHARS}): {sentence}"
+                    ),
+                )
+                .at(file, span.clone())
+                .with_hint("one idea per sentence: split it"),
+            );
         }
     }
 }
