@@ -62,7 +62,12 @@ pub struct Stack {
     pub region: Option<&'static str>,
     /// Keep words whole: break lines only at spaces (Korean).
     pub keep_words: bool,
+    /// Written right to left (Urdu): the pages mirror.
+    pub rtl: bool,
 }
+
+/// The languages written right to left, of those leafpress has fonts for.
+const RIGHT_TO_LEFT: &[&str] = &["ur"];
 
 const LATIN: &[&str] = &["Noto Sans", "Noto Sans CJK JP"];
 
@@ -109,6 +114,7 @@ pub fn stack_for(tag: &str) -> Option<Stack> {
         lang: lang.unwrap_or(tags.iter().find(|t| **t == tag)?),
         region: *region,
         keep_words: *keep_words,
+        rtl: RIGHT_TO_LEFT.contains(&tag),
     })
 }
 

@@ -218,6 +218,10 @@ pub fn build(
         "fonts": stack.families,
         "ja-fonts": fonts::JAPANESE,
         "keep-words": stack.keep_words,
+        // Right to left (Urdu): typst mirrors text, lists, grids and the footer by the
+        // language's direction; the templates keep screens, QR codes and pictograms as
+        // they are, and numbers, addresses and Japanese terms in their own direction.
+        "rtl": stack.rtl,
         // A language picker: every language of the topic, named in its own script.
         "languages": topic.langs.values().map(|l| json!({"tag": l.tag, "name": l.name})).collect::<Vec<_>>(),
         "title": title,
