@@ -37,8 +37,8 @@ pub struct Written {
     pub entry: Entry,
     /// The template's warnings while laying it out.
     pub warnings: Vec<Diagnostic>,
-    /// The SHA-256 of each preview (`entry.previews`), for SHA256SUMS.
-    pub preview_sums: Vec<String>,
+    /// The SHA-256 of each image (`entry.images()`: thumbnail, previews), for SHA256SUMS.
+    pub image_sums: Vec<String>,
     /// Kept from the last build: its inputs have not changed since.
     pub kept: bool,
 }
@@ -265,7 +265,16 @@ pub fn build_one(
     let file = leaflet.file_name();
     let path = s.out.join(&file);
     let (title, edition) = (leaflet.title.clone(), leaflet.edition.to_string());
-    let published = |pages, bytes, sha256, scale, previews| Entry {
+    let stem = file.trim_end_matches(".pdf").to_owned();
+    // the images this run publishes of a leaflet of `pages` pages
+    let wanted = |pages| {
+        if s.publish {
+            publish::image_names(&stem, pages, s.previews)
+        } else {
+            Vec::new()
+        }
+    };
+    let published = |pages, bytes, sha256, scale, images: Vec<String>| Entry {
         file: file.clone(),
         topic: topic.id.clone(),
         template: template.to_owned(),
@@ -278,21 +287,27 @@ pub fn build_one(
         bytes,
         sha256,
         type_scale: scale,
-        previews,
+        thumbnail: images.first().cloned(),
+        previews: images.iter().skip(1).cloned().collect(),
         input: key.clone(),
         from_earlier_build: false,
         center: topic.center.as_ref().map(|c| c.id.clone()),
     };
-    if let Some(k) = key.as_deref().and_then(|k| last.kept(&file, k)) {
+    let kept = key
+        .as_deref()
+        .and_then(|k| last.kept(&file, k))
+        .filter(|k| k.entry.images() == wanted(k.entry.pages));
+    if let Some(k) = kept {
         let e = k.entry;
+        let images = e.images();
         return Ok(Written {
             path,
             pages: e.pages,
             bytes: e.bytes,
             scale: e.type_scale,
-            entry: published(e.pages, e.bytes, e.sha256, e.type_scale, e.previews),
+            entry: published(e.pages, e.bytes, e.sha256, e.type_scale, images),
             warnings: Vec::new(),
-            preview_sums: k.preview_sums,
+            image_sums: k.image_sums,
             kept: true,
         });
     }
@@ -304,41 +319,40 @@ pub fn build_one(
         warnings,
         ..
     } = fit::fit(engine, leaflet, lang, s.pdf_date)?;
-    let stem = file.trim_end_matches(".pdf");
     let mut files: Vec<(String, Vec<u8>)> = vec![(file.clone(), pdf.clone())];
-    let (previews, preview_sums) = if !s.publish {
-        (Vec::new(), Vec::new())
-    } else if let Some(same) = last.same_previews(&file, &pdf) {
-        // The same PDF renders the same previews: keep those of an unchanged leaflet (and
-        // the PDF, which is the file on disk already).
+    let images = wanted(pages);
+    let image_sums = if let Some(same) = last.same_images(&file, &pdf, &images) {
+        // The same PDF renders the same images: keep those of an unchanged leaflet (and the
+        // PDF, which is the file on disk already).
         files.clear();
-        same.into_iter().unzip()
+        same
     } else {
-        // A preview of every page, the pages on every core (rasterizing is most of the cost).
-        let pages: Vec<(usize, &typst_layout::Page)> =
-            document.pages().iter().enumerate().collect();
+        // The thumbnail (page 1, shown on the counter page) and the previews, on every core
+        // (rasterizing is most of the cost).
         let pngs = longest_first(
             0,
-            &pages,
+            &images,
             |_| 1,
-            |(i, page)| {
-                let rel = format!("{PREVIEWS}/{stem}-{}.png", i + 1);
-                render::png(page, PREVIEW_PIXELS_PER_PT)
-                    .map(|png| (rel.clone(), png))
-                    .map_err(|e| Diagnostic::error(&s.out.join(&rel), e))
+            |rel| {
+                let png = match rel.strip_prefix(&format!("{PREVIEWS}/{stem}-")) {
+                    Some(n) => {
+                        let page = n.trim_end_matches(".png").parse::<usize>().unwrap_or(1);
+                        render::png(&document.pages()[page - 1], PREVIEW_PIXELS_PER_PT)
+                    }
+                    None => render::thumbnail(&document.pages()[0], publish::THUMBNAIL_WIDTH_PX),
+                };
+                png.map_err(|e| Diagnostic::error(&s.out.join(rel), e))
             },
         )
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| vec![e])?;
-        let mut names = Vec::new();
         let mut sums = Vec::new();
-        for (rel, png) in pngs {
-            names.push(rel.clone());
+        for (rel, png) in images.iter().zip(pngs) {
             sums.push(publish::sha256_hex(&png));
-            files.push((rel, png));
+            files.push((rel.clone(), png));
         }
-        (names, sums)
+        sums
     };
     let refs: Vec<(&str, &[u8])> = files
         .iter()
@@ -347,7 +361,7 @@ pub fn build_one(
     if !refs.is_empty() {
         out.commit(&refs).map_err(|e| vec![e])?;
     }
-    let mut entry = published(pages, pdf.len(), publish::sha256_hex(&pdf), scale, previews);
+    let mut entry = published(pages, pdf.len(), publish::sha256_hex(&pdf), scale, images);
     if !warnings.is_empty() {
         // no key: a leaflet with warnings is laid out again next time, to say them again
         entry.input = None;
@@ -359,7 +373,7 @@ pub fn build_one(
         scale,
         entry,
         warnings,
-        preview_sums,
+        image_sums,
         kept: false,
     })
 }
@@ -382,7 +396,7 @@ fn publish_folder(
     let mut sums: Vec<(String, String)> = Vec::new();
     for w in written {
         sums.push((w.entry.sha256.clone(), w.entry.file.clone()));
-        for (p, sum) in w.entry.previews.iter().zip(&w.preview_sums) {
+        for (p, sum) in w.entry.images().iter().zip(&w.image_sums) {
             sums.push((sum.clone(), p.clone()));
         }
     }
@@ -402,7 +416,7 @@ fn publish_folder(
             entry.language.order = publish::counter_order(topic, tag);
         }
         sums.push((entry.sha256.clone(), entry.file.clone()));
-        for (p, sum) in entry.previews.iter().zip(&earlier.preview_sums) {
+        for (p, sum) in entry.images().iter().zip(&earlier.image_sums) {
             sums.push((sum.clone(), p.clone()));
         }
         if failed
@@ -421,31 +435,60 @@ fn publish_folder(
     let manifest = publish::manifest(&entries);
     // The counter page names the center whose edition the folder holds.
     let center = content.topics.iter().find_map(|t| t.center.as_ref());
-    let index = publish::index_html(
+    let (index, qr_files) = publish::counter_page(
         &entries,
         s.base_url.as_deref(),
         center.map(|c| c.name.as_str()),
     );
     sums.push((publish::sha256_hex(manifest.as_bytes()), MANIFEST.into()));
     sums.push((publish::sha256_hex(index.as_bytes()), publish::INDEX.into()));
-    out.publish(&manifest, &index, &publish::sha256sums(&sums))?;
+    for (path, bytes) in &qr_files {
+        sums.push((publish::sha256_hex(bytes), path.clone()));
+    }
+    out.publish(&manifest, &index, &publish::sha256sums(&sums), &qr_files)?;
     for name in [MANIFEST, publish::INDEX, publish::SHA256SUMS] {
         println!("{}", printable(&s.out.join(name).display().to_string()));
     }
-    // `<leaflet>.pdf`, or `<leaflet>-<page>.png` in previews/, of a leaflet of the content
+    // `<leaflet>.pdf`, `<leaflet>.png` in thumbnails/, `<leaflet>.svg` in qr/ or
+    // `<leaflet>-<page>.png` in previews/, of a leaflet of the content
     let known: BTreeSet<String> = all
         .iter()
         .map(|(t, template, tag)| format!("{t}-{template}-{tag}"))
         .collect();
-    let produced = |name: &str| {
-        let stem = name.trim_end_matches(".pdf").trim_end_matches(".png");
+    let leaflet_of = |name: &str| -> Option<String> {
+        let stem = [".pdf", ".png", ".svg"]
+            .iter()
+            .find_map(|ext| name.strip_suffix(ext))?;
         let page_of = stem
             .rsplit_once('-')
             .filter(|(_, n)| n.parse::<usize>().is_ok())
             .map(|(leaflet, _)| leaflet);
+        [Some(stem), page_of]
+            .into_iter()
+            .flatten()
+            .find(|l| known.contains(*l))
+            .map(str::to_owned)
+    };
+    // An image of one of the folder's leaflets that this publication does not list (a
+    // preview of a build with `--previews`, a page the leaflet no longer has, the QR code
+    // of a `--base-url` no longer given) no longer shows what is published: removed.
+    let listed: BTreeSet<String> = entries
+        .iter()
+        .flat_map(|e| e.images())
+        .chain(qr_files.iter().map(|(p, _)| p.clone()))
+        .collect();
+    for image in out.images(|rel| !listed.contains(rel)) {
+        let name = image.file_name().unwrap_or_default().to_string_lossy();
+        if leaflet_of(&name).is_some() && std::fs::remove_file(&image).is_ok() {
+            eprintln!(
+                "note: removed {}: an image of an earlier build that this build does not make",
+                printable(&image.display().to_string())
+            );
+        }
+    }
+    let produced = |name: &str| {
         [MANIFEST, publish::INDEX, publish::SHA256SUMS].contains(&name)
-            || known.contains(stem)
-            || page_of.is_some_and(|l| known.contains(l))
+            || leaflet_of(name).is_some()
     };
     for stray in out.strays(produced) {
         eprintln!(

@@ -149,6 +149,10 @@ pub struct BuildArgs {
     /// The output is the same either way.
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub jobs: usize,
+    /// Also write a 72-dpi PNG preview of every page (previews/), for e-mail and web pages;
+    /// the counter page needs only the page-1 thumbnails every build writes.
+    #[arg(long)]
+    pub previews: bool,
     /// Lay out every leaflet again. By default a leaflet is kept when nothing it is made from
     /// (its text, the facts, the templates, the fonts, leafpress itself) has changed since the
     /// last build into the same folder and its PDF and previews are still as written.

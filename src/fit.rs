@@ -79,13 +79,17 @@ pub fn fit(
         if !overflows.is_empty() {
             return Err(overflows
                 .into_iter()
-                .map(|(pages, text)| {
+                .map(|(kind, pages, text)| {
+                    let (what, hint) = match kind {
+                        Overflow::Side => ("overflows its box", "a word or address is too long for its column: shorten it or allow a break (a space)"),
+                        Overflow::Page => ("runs off the bottom of the page", "the footer or the page's last box is too tall for the space left: shorten its text"),
+                    };
                     Diagnostic::error(&lang.path, format!(
-                        "the {template} leaflet in `{}`: text overflows its box on {}: “{text}”",
+                        "the {template} leaflet in `{}`: text {what} on {}: “{text}”",
                         lang.tag,
                         on_pages(&pages)
                     ))
-                    .with_hint("a word or address is too long for its column: shorten it or allow a break (a space)")
+                    .with_hint(hint)
                 })
                 .collect());
         }
@@ -120,48 +124,72 @@ fn on_pages(pages: &[usize]) -> String {
 /// The most characters of overflowing text one message quotes.
 const QUOTED: usize = 80;
 
-/// Text drawn past the right edge of the box that holds it (a word too long for its
-/// column: typst does not break it, it runs over): the text of each page that overflows,
-/// and the pages where the same text overflows (a label repeated in every page's footer is
-/// one problem, not one per page or per word).
-pub fn overflowing_text(doc: &typst_layout::PagedDocument) -> Vec<(Vec<usize>, String)> {
+/// Where text that does not fit went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Overflow {
+    /// Past the edge of the box that holds it: a word too long for its column (typst does
+    /// not break it, it runs over).
+    Side,
+    /// Below the page: a footer or a closing box too tall for the space left.
+    Page,
+}
+
+/// Text drawn past the edge of the box that holds it, or below the page: the text of each
+/// page that overflows, and the pages where the same text overflows (a label repeated in
+/// every page's footer is one problem, not one per page or per word).
+pub fn overflowing_text(doc: &typst_layout::PagedDocument) -> Vec<(Overflow, Vec<usize>, String)> {
     use typst::layout::{Abs, Frame, FrameItem};
-    fn walk(frame: &Frame, out: &mut Vec<String>) {
+    // `top`: where the frame is on the page; `bottom`: the page's bottom edge
+    fn walk(frame: &Frame, top: Abs, bottom: Abs, out: &mut Vec<(Overflow, String)>) {
         for (pos, item) in frame.items() {
             match item {
-                FrameItem::Group(g) => walk(&g.frame, out),
-                FrameItem::Text(t) => {
+                FrameItem::Group(g) => walk(&g.frame, top + pos.y, bottom, out),
+                FrameItem::Text(t) if t.width() > Abs::zero() => {
                     // typst hangs line-final punctuation into the margin on purpose
-                    // (`text(overhang:)`): up to about half an em is not an overflow.
+                    // (`text(overhang:)`): up to about half an em is not an overflow. (Only
+                    // the right edge: a hanging indent sets text left of its frame.)
                     let end = pos.x + t.width();
-                    if end > frame.width() + t.size * 0.6 && t.width() > Abs::zero() {
-                        out.push(t.text.to_string());
+                    if top + pos.y > bottom {
+                        out.push((Overflow::Page, t.text.to_string()));
+                    } else if end > frame.width() + t.size * 0.6 {
+                        out.push((Overflow::Side, t.text.to_string()));
                     }
                 }
                 _ => {}
             }
         }
     }
-    let mut by_text: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_text: BTreeMap<(Overflow, String), Vec<usize>> = BTreeMap::new();
     let mut order = Vec::new();
     for (i, page) in doc.pages().iter().enumerate() {
         let mut texts = Vec::new();
-        walk(&page.frame, &mut texts);
-        if texts.is_empty() {
-            continue;
+        walk(&page.frame, Abs::zero(), page.frame.height(), &mut texts);
+        for kind in [Overflow::Side, Overflow::Page] {
+            let of_kind: Vec<&str> = texts
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, t)| t.as_str())
+                .collect();
+            if of_kind.is_empty() {
+                continue;
+            }
+            let joined = of_kind.join(" ");
+            let mut quoted: String = joined.chars().take(QUOTED).collect();
+            if joined.chars().count() > QUOTED {
+                quoted.push('…');
+            }
+            let key = (kind, quoted);
+            if !by_text.contains_key(&key) {
+                order.push(key.clone());
+            }
+            by_text.entry(key).or_default().push(i + 1);
         }
-        let joined = texts.join(" ");
-        let mut quoted: String = joined.chars().take(QUOTED).collect();
-        if joined.chars().count() > QUOTED {
-            quoted.push('…');
-        }
-        if !by_text.contains_key(&quoted) {
-            order.push(quoted.clone());
-        }
-        by_text.entry(quoted).or_default().push(i + 1);
     }
     order
         .into_iter()
-        .map(|text| (by_text.remove(&text).unwrap_or_default(), text))
+        .map(|key| {
+            let pages = by_text.remove(&key).unwrap_or_default();
+            (key.0, pages, key.1)
+        })
         .collect()
 }

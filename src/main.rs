@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             base_url: a.base_url,
             jobs: a.jobs,
             reuse: !a.rebuild,
+            previews: a.previews,
             ..leaflets(&a.paths, a.leaflets)
         }),
         Command::List(p) => list(&p, style),

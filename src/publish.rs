@@ -16,6 +16,25 @@ pub const MANIFEST: &str = "manifest.json";
 pub const SHA256SUMS: &str = "SHA256SUMS";
 pub const INDEX: &str = "index.html";
 pub const PREVIEWS: &str = "previews";
+/// The folder of the page-1 thumbnails the counter page shows.
+pub const THUMBNAILS: &str = "thumbnails";
+/// The folder of the QR codes of the hosted PDFs (`--base-url`), for the counter page.
+pub const QR: &str = "qr";
+/// The folders of an output folder that hold files of the leaflets.
+pub const FOLDERS: [&str; 3] = [PREVIEWS, THUMBNAILS, QR];
+/// A thumbnail's width in pixels: it is shown 120 CSS pixels wide, twice that for sharp
+/// displays.
+pub const THUMBNAIL_WIDTH_PX: f64 = 240.0;
+
+/// The images of a leaflet of `pages` pages named `stem`: its page-1 thumbnail, then, with
+/// `previews` (`build --previews`), a 72-dpi preview of every page.
+pub fn image_names(stem: &str, pages: usize, previews: bool) -> Vec<String> {
+    let mut names = vec![format!("{THUMBNAILS}/{stem}.png")];
+    if previews {
+        names.extend((1..=pages).map(|n| format!("{PREVIEWS}/{stem}-{n}.png")));
+    }
+    names
+}
 
 /// One leaflet of the output folder, as it is published: written (or kept up to date) by
 /// this run, or kept from an earlier build.
@@ -40,7 +59,10 @@ pub struct Entry {
     pub sha256: String,
     /// The type size it was set at to fit its pages (1.0 = the template's sizes).
     pub type_scale: f64,
-    /// PNG of every page, relative to the output folder.
+    /// The page-1 thumbnail (PNG, relative to the output folder), for the counter page.
+    #[serde(default)]
+    pub thumbnail: Option<String>,
+    /// A PNG of every page, relative to the output folder (`build --previews`).
     pub previews: Vec<String>,
     /// The key of everything it was made from (see `reuse`): a build that finds the same
     /// key, and the files as listed here, keeps them.
@@ -56,6 +78,15 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Its images: the thumbnail, then the previews.
+    pub fn images(&self) -> Vec<String> {
+        self.thumbnail
+            .iter()
+            .chain(&self.previews)
+            .cloned()
+            .collect()
+    }
+
     /// The leaflet's level, as published.
     pub fn level(&self) -> Level {
         Level::from_key(&self.translation).unwrap_or(Level::Draft)
@@ -73,6 +104,10 @@ pub struct Language {
     /// Where it stands in the order a counter looks for it (the MHLW leaflet's order).
     #[serde(skip)]
     pub order: usize,
+    /// Other names a clerk may type to find it (`[counter-search]` of facts.toml: its
+    /// English name, common other names).
+    #[serde(skip)]
+    pub search: Vec<String>,
 }
 
 /// The language the staff read at the counter: names of languages and templates come from
@@ -107,6 +142,12 @@ pub fn language(topic: &Topic, lang: &content::Lang) -> Language {
             .or_else(|| named(primary))
             .unwrap_or_else(|| lang.tag.clone()),
         order: counter_order(topic, &lang.tag),
+        search: topic
+            .facts
+            .counter_search
+            .get(&lang.tag)
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -232,10 +273,36 @@ const STATUS: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// The counter page and the images it links to besides the thumbnails: with `base_url`, a
+/// QR code of each hosted PDF (`qr/<leaflet>.svg`, loaded as it scrolls into view, so that
+/// a phone does not parse 30 of them before it shows the page).
+pub fn counter_page(
+    entries: &[Entry],
+    base_url: Option<&str>,
+    center: Option<&str>,
+) -> (String, Vec<(String, Vec<u8>)>) {
+    let mut qr_files = Vec::new();
+    if let Some(base) = base_url {
+        for e in entries {
+            let url = format!("{}/{}", base.trim_end_matches('/'), url_path(&e.file));
+            if let Ok(svg) = qr::svg(&url) {
+                qr_files.push((qr_file(&e.file), svg.into_bytes()));
+            }
+        }
+    }
+    (index_html(entries, base_url, center), qr_files)
+}
+
+/// Where the counter page's QR code of `file` (a PDF) is.
+fn qr_file(file: &str) -> String {
+    format!("{QR}/{}.svg", file.trim_end_matches(".pdf"))
+}
+
 /// `index.html`: one tile per language, in the order a counter looks for it, each with the
 /// page-1 thumbnail and a link per template; a filter field (a few lines of JavaScript;
-/// without it the page lists everything). Self-contained: inline CSS, no fonts, nothing
-/// fetched. With `base_url`, each template link also gets a QR code of the hosted PDF.
+/// without it the page lists everything). Self-contained but for its images: inline CSS,
+/// no fonts, nothing fetched from elsewhere. With `base_url`, each template link also gets a
+/// QR code of the hosted PDF (an image of [`counter_page`]).
 pub fn index_html(entries: &[Entry], base_url: Option<&str>, center: Option<&str>) -> String {
     let mut langs: Vec<&Language> = entries.iter().map(|e| &e.language).collect();
     langs.sort_by(|a, b| (a.order, &a.tag).cmp(&(b.order, &b.tag)));
@@ -250,21 +317,29 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>, center: Option<&str
         h,
         "<header>\n<h1>マイナ保険証のリーフレット <span lang=\"en\">Leaflets: the My Number Card as health insurance card</span></h1>\n{}\
          <p>版 <span lang=\"en\">Edition</span>: {}</p>\n\
-         <p class=\"find\"><label for=\"q\">言語をさがす <span lang=\"en\">Find a language</span></label>\
-         <input id=\"q\" type=\"search\" autocomplete=\"off\" placeholder=\"한국어, Tiếng Việt, ネパール, pt-BR …\" hidden></p>\n\
-         </header>\n<main>\n<ul class=\"tiles\">\n",
+         </header>\n\
+         <search class=\"find\"><label for=\"q\">言語をさがす <span lang=\"en\">Find a language</span></label>\
+         <input id=\"q\" type=\"search\" autocomplete=\"off\" placeholder=\"korean, ベトナム, Tiếng Việt, ねぱーる, pt-BR …\"></search>\n\
+         <main>\n<p id=\"none\" class=\"none\" role=\"status\" hidden>該当する言語がありません <span lang=\"en\">No language matches</span> \
+         <button type=\"button\" id=\"all\">すべて表示 <span lang=\"en\">Show all</span></button></p>\n<ul class=\"tiles\">\n",
         center.map_or(String::new(), |c| format!(
             "<p class=\"center\" lang=\"ja\">{}</p>\n",
             esc(c)
         )),
         esc(&editions.join(", "))
     );
-    for lang in langs {
+    for (i, lang) in langs.into_iter().enumerate() {
+        // the first tiles' thumbnails are in view at once; the others load as they scroll in
+        let lazy = if i < 4 { "" } else { " loading=\"lazy\"" };
         let mine: Vec<&Entry> = entries
             .iter()
             .filter(|e| e.language.tag == lang.tag)
             .collect();
-        let search = format!("{} {} {}", lang.name, lang.name_ja, lang.tag).to_lowercase();
+        // every name a clerk may type: its own, Japanese, English and other names, its tag
+        // (the script normalizes case, accents and kana)
+        let mut words = vec![lang.name.as_str(), lang.name_ja.as_str(), lang.tag.as_str()];
+        words.extend(lang.search.iter().map(String::as_str));
+        let search = words.join(" ");
         let _ = write!(
             h,
             "<li class=\"tile\" data-search=\"{}\">\n<h2><span lang=\"{}\">{}</span></h2>\n\
@@ -292,12 +367,13 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>, center: Option<&str
             esc(&first.edition)
         );
         for e in mine {
-            let size = format!("{:.0} kB", e.bytes as f64 / 1000.0);
+            // a number and its unit never apart ("145 kB", "2 ページ")
+            let size = format!("{:.0}\u{a0}kB", e.bytes as f64 / 1000.0);
             let _ = write!(h, "<li><a href=\"{file}\">", file = esc(&url_path(&e.file)));
-            if let Some(thumb) = e.previews.first() {
+            if let Some(thumb) = &e.thumbnail {
                 let _ = write!(
                     h,
-                    "<img src=\"{}\" width=\"149\" height=\"210\" alt=\"{}\" lang=\"{}\">",
+                    "<img src=\"{}\" width=\"120\" height=\"170\" decoding=\"async\"{lazy} alt=\"{}\" lang=\"{}\">",
                     esc(&url_path(thumb)),
                     esc(&format!("{} (1 / {})", e.title, e.pages)),
                     esc(&lang.tag)
@@ -314,24 +390,21 @@ pub fn index_html(entries: &[Entry], base_url: Option<&str>, center: Option<&str
             };
             let _ = write!(
                 h,
-                "<span class=\"doc\">{} <span class=\"meta\">PDF · {} ページ <span lang=\"en\">pages</span> · {}{level}</span></span></a>",
+                "<span class=\"doc\">{} <span class=\"meta\">PDF · {}\u{a0}ページ <span lang=\"en\">pages</span> · {}{level}</span></span></a>",
                 esc(&e.template_name),
                 e.pages,
                 size
             );
             if let Some(base) = base_url {
                 let url = format!("{}/{}", base.trim_end_matches('/'), url_path(&e.file));
-                if let Ok(svg) = qr::svg(&url) {
-                    let svg = svg.trim_start_matches(|c| c != '<');
-                    let svg = svg.strip_prefix("<?xml").map_or(svg, |rest| {
-                        rest.split_once("?>").map_or(rest, |(_, s)| s).trim_start()
-                    });
-                    let _ = write!(
-                        h,
-                        "<figure class=\"qr\"><div role=\"img\" aria-label=\"QR: {u}\">{svg}</div><figcaption>スマホで持ち帰る <span lang=\"en\">Take it on your phone</span><br><a href=\"{u}\">{u}</a></figcaption></figure>",
-                        u = esc(&url)
-                    );
-                }
+                let _ = write!(
+                    h,
+                    "<figure class=\"qr\"><img src=\"{src}\" width=\"104\" height=\"104\" loading=\"lazy\" decoding=\"async\" alt=\"QR: {u}\"><figcaption>スマホで持ち帰る <span lang=\"en\">Take it on your phone</span><br><a href=\"{u}\">{shown}</a></figcaption></figure>",
+                    src = esc(&url_path(&qr_file(&e.file))),
+                    u = esc(&url),
+                    // an address breaks after a / or a . only, never inside a word
+                    shown = esc(&url).replace('/', "/<wbr>").replace('.', ".<wbr>")
+                );
             }
             h.push_str("</li>\n");
         }
@@ -389,6 +462,8 @@ const HEAD: &str = r#"<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>リーフレット一覧 · Leaflets</title>
+<noscript><style>.find { display: none; }</style></noscript>
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%230e4d64'/%3E%3Crect x='4' y='3' width='8' height='10' rx='1' fill='%23fff'/%3E%3C/svg%3E">
 <style>
 :root { color-scheme: light; --ink: #1b262c; --accent: #0e4d64; --tint: #e8f1f3; --rule: #8aa9b3; }
 * { box-sizing: border-box; }
@@ -397,8 +472,11 @@ header { padding: 1rem 1.25rem; background: var(--accent); color: #fff; }
 h1 { margin: 0 0 .25rem; font-size: 1.35rem; line-height: 1.3; }
 h1 span { display: block; font-size: .95rem; font-weight: normal; }
 header p { margin: .25rem 0; }
-.find label { display: block; font-weight: bold; margin-top: .5rem; }
-.find input { width: 100%; max-width: 28rem; font-size: 1.15rem; padding: .45rem .6rem; border: 2px solid #fff; border-radius: .3rem; }
+.find { display: block; position: sticky; top: 0; z-index: 1; padding: .6rem 1.25rem; background: #fff; border-bottom: 1px solid var(--rule); box-shadow: 0 2px 4px rgb(0 0 0 / 8%); }
+.find label { display: block; font-weight: bold; }
+.find input { width: 100%; max-width: 28rem; font-size: 1.15rem; padding: .45rem .6rem; border: 2px solid var(--accent); border-radius: .3rem; }
+.none { font-size: 1.1rem; }
+.none button { font: inherit; margin-left: .5rem; padding: .3rem .8rem; border: 2px solid var(--accent); border-radius: .3rem; background: #fff; color: var(--accent); cursor: pointer; }
 main { padding: 1rem 1.25rem 2rem; }
 .tiles { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 19rem), 1fr)); }
 .tile { border: 1px solid var(--rule); border-radius: .5rem; padding: .8rem 1rem 1rem; }
@@ -413,27 +491,40 @@ main { padding: 1rem 1.25rem 2rem; }
 .docs a { color: var(--accent); }
 .docs > li > a { display: flex; gap: .75rem; align-items: flex-start; text-decoration: none; border-radius: .3rem; padding: .25rem; }
 .docs > li > a:hover .doc, .docs > li > a:focus .doc { text-decoration: underline; }
-a:focus-visible, input:focus-visible { outline: 3px solid #d9822b; outline-offset: 2px; }
+a:focus-visible, input:focus-visible, button:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 .docs img { border: 1px solid var(--rule); background: #fff; flex: none; width: 7.5rem; height: auto; }
 .doc { font-weight: bold; font-size: 1.05rem; }
 .meta { display: block; font-weight: normal; font-size: .9rem; color: var(--ink); }
 .qr { margin: .4rem 0 0; display: flex; gap: .6rem; align-items: center; font-size: .85rem; }
-.qr svg { width: 6.5rem; height: 6.5rem; flex: none; }
-.qr a { word-break: break-all; }
+.qr img { width: 6.5rem; height: 6.5rem; flex: none; }
+.qr a { overflow-wrap: anywhere; }
 </style>
 </head>
 <body>
 "#;
 
 const SCRIPT: &str = r#"<script>
-// The filter: hidden without JavaScript, so that the page then simply lists everything.
+// The filter (hidden without JavaScript, so that the page then simply lists everything). A
+// language is found by any of its names (its own, Japanese, English, other names, its tag),
+// whatever the case, the accents (tieng viet: Tiếng Việt) or the kana (ねぱーる: ネパール).
+const norm = (s) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+  .replace(/đ/g, "d").replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60))
+  .replace(/\s+/g, " ");
+const find = document.querySelector(".find");
 const q = document.getElementById("q");
-const tiles = Array.from(document.querySelectorAll(".tile"));
-q.hidden = false;
-q.addEventListener("input", () => {
-  const v = q.value.trim().toLowerCase();
-  for (const t of tiles) t.hidden = v !== "" && !t.dataset.search.includes(v);
-});
+const none = document.getElementById("none");
+const tiles = Array.from(document.querySelectorAll(".tile"), (t) => [t, norm(t.dataset.search)]);
+const filter = () => {
+  const v = norm(q.value.trim());
+  let shown = 0;
+  for (const [t, words] of tiles) {
+    t.hidden = v !== "" && !words.includes(v);
+    if (!t.hidden) shown++;
+  }
+  none.hidden = shown > 0;
+};
+q.addEventListener("input", filter);
+document.getElementById("all").addEventListener("click", () => { q.value = ""; filter(); q.focus(); });
 </script>
 "#;
 

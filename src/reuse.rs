@@ -1,5 +1,5 @@
 //! Keeping what an earlier build wrote: a leaflet whose inputs are those it was built from
-//! last time is not laid out again, as long as its PDF and previews are still the files
+//! last time is not laid out again, as long as its PDF and images are still the files
 //! that build wrote (checked against the manifest and SHA256SUMS).
 //!
 //! A leaflet's input key is the SHA-256 of everything its layout can depend on: the
@@ -70,21 +70,15 @@ impl LastBuild {
         self.previous.verified(r)
     }
 
-    /// The previews of `file` of the last build, with their sums, if its PDF was `pdf` (the
-    /// same PDF renders the same previews) and they are still on disk as written.
-    pub fn same_previews(&self, file: &str, pdf: &[u8]) -> Option<Vec<(String, String)>> {
+    /// The sums of the images `wanted` of `file` of the last build, if its PDF was `pdf`
+    /// (the same PDF renders the same images), it had those images, and they are still on
+    /// disk as written.
+    pub fn same_images(&self, file: &str, pdf: &[u8], wanted: &[String]) -> Option<Vec<String>> {
         let r = self.previous.leaflets.get(file)?;
-        if self.previous.sums.get(file) != Some(&sha256_hex(pdf)) {
+        if self.previous.sums.get(file) != Some(&sha256_hex(pdf)) || r.images() != wanted {
             return None;
         }
-        let kept = self.previous.verified(r)?;
-        Some(
-            kept.entry
-                .previews
-                .into_iter()
-                .zip(kept.preview_sums)
-                .collect(),
-        )
+        Some(self.previous.verified(r)?.image_sums)
     }
 
     /// What the last build published of `file`, if its files are still on disk as written:
@@ -211,8 +205,8 @@ pub struct Previous {
 pub struct Kept {
     /// As that build published it.
     pub entry: Entry,
-    /// The SHA-256 of each preview, in the order of `entry.previews`.
-    pub preview_sums: Vec<String>,
+    /// The SHA-256 of each image, in the order of `entry.images()`.
+    pub image_sums: Vec<String>,
 }
 
 impl Previous {
@@ -242,7 +236,7 @@ impl Previous {
         }
     }
 
-    /// The earlier build `r` if its PDF and previews are the files that build wrote.
+    /// The earlier build `r` if its PDF and images are the files that build wrote.
     fn verified(&self, r: &Entry) -> Option<Kept> {
         let out = self.out.as_ref()?;
         let unchanged = |name: &str| {
@@ -254,14 +248,14 @@ impl Previous {
         if bytes != r.bytes || sha256 != r.sha256 {
             return None;
         }
-        let preview_sums = r
-            .previews
+        let image_sums = r
+            .images()
             .iter()
             .map(|p| unchanged(p).map(|(_, sum)| sum))
             .collect::<Option<Vec<_>>>()?;
         Some(Kept {
             entry: r.clone(),
-            preview_sums,
+            image_sums,
         })
     }
 }

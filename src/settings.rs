@@ -33,9 +33,11 @@ pub struct Settings {
     pub base_url: Option<String>,
     /// How many leaflets are laid out at once (`--jobs`; 0: one per core).
     pub jobs: usize,
-    /// Write the previews, manifest, checksums and counter page beside the PDFs (`build`);
+    /// Write the thumbnails, manifest, checksums and counter page beside the PDFs (`build`);
     /// `watch` writes the PDFs only.
     pub publish: bool,
+    /// Also a 72-dpi preview of every page (`build --previews`).
+    pub previews: bool,
     /// The process ends after this run (`build`, `check`, `export-typst`): the fonts are
     /// mapped rather than read, and typst's memoized layouts are forgotten after each
     /// leaflet, so that memory stays flat however many leaflets a run has. `watch` reads
@@ -70,6 +72,7 @@ impl Settings {
             base_url: None,
             jobs: 0,
             publish: true,
+            previews: false,
             one_shot: true,
             reuse: true,
             pdf_date: None,

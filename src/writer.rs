@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Failure;
 use crate::diag::{Diagnostic, printable};
-use crate::publish::{INDEX, MANIFEST, PREVIEWS, SHA256SUMS};
+use crate::publish::{FOLDERS, INDEX, MANIFEST, SHA256SUMS};
 use crate::sandbox::Root;
 
 /// The lock file in an output folder.
@@ -118,7 +118,8 @@ impl Output {
     /// leafpress before 0.2): only files and links, only in the folder and its previews.
     fn sweep(&self) -> usize {
         let mut removed = 0;
-        for dir in [self.dir.clone(), self.dir.join(PREVIEWS)] {
+        let dirs = std::iter::once(self.dir.clone()).chain(FOLDERS.map(|f| self.dir.join(f)));
+        for dir in dirs {
             let Ok(entries) = fs::read_dir(&dir) else {
                 continue;
             };
@@ -197,15 +198,23 @@ impl Output {
         Ok(())
     }
 
-    /// Writes what goes out beside the leaflets: the manifest, the counter page and the
-    /// checksums, staged together and renamed into place together, SHA256SUMS last.
-    pub fn publish(&self, manifest: &str, index: &str, sums: &str) -> Result<(), Failure> {
-        self.commit(&[
+    /// Writes what goes out beside the leaflets: the counter page's images, the manifest,
+    /// the counter page and the checksums, staged together and renamed into place together,
+    /// SHA256SUMS last.
+    pub fn publish(
+        &self,
+        manifest: &str,
+        index: &str,
+        sums: &str,
+        images: &[(String, Vec<u8>)],
+    ) -> Result<(), Failure> {
+        let mut files: Vec<(&str, &[u8])> = vec![
             (SHA256SUMS, sums.as_bytes()),
             (INDEX, index.as_bytes()),
             (MANIFEST, manifest.as_bytes()),
-        ])
-        .map_err(Failure::Io)?;
+        ];
+        files.extend(images.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+        self.commit(&files).map_err(Failure::Io)?;
         // the renames, durable
         if let Ok(d) = File::open(&self.dir) {
             let _ = d.sync_all();
@@ -213,16 +222,39 @@ impl Output {
         Ok(())
     }
 
+    /// The images (files in thumbnails/, previews/ and qr/, relative paths as the manifest
+    /// gives them) that `pick` picks; links and folders are never picked.
+    pub fn images(&self, pick: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for folder in FOLDERS {
+            let Ok(rd) = fs::read_dir(self.dir.join(folder)) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let file = e.file_type().is_ok_and(|t| t.is_file());
+                let image = name.ends_with(".png") || name.ends_with(".svg");
+                if file && image && pick(&format!("{folder}/{name}")) {
+                    out.push(e.path());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// Files in the folder (and its previews) that `produced` does not claim: what a removed
     /// language or template left behind. Reported, never deleted.
     pub fn strays(&self, produced: impl Fn(&str) -> bool) -> Vec<PathBuf> {
         let mut out = Vec::new();
-        for dir in [self.dir.clone(), self.dir.join(PREVIEWS)] {
+        let dirs = std::iter::once(self.dir.clone()).chain(FOLDERS.map(|f| self.dir.join(f)));
+        for dir in dirs {
             let Ok(rd) = fs::read_dir(&dir) else { continue };
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let ours = name.ends_with(".pdf")
                     || name.ends_with(".png")
+                    || name.ends_with(".svg")
                     || [MANIFEST, INDEX, SHA256SUMS].contains(&name.as_str());
                 let file = e.file_type().is_ok_and(|t| t.is_file());
                 if file && ours && !produced(&name) {

@@ -34,10 +34,10 @@ fn run_within(p: &Project, args: &[&str], secs: u64) -> Output {
         })
 }
 
-/// Every file of the folder (and its previews) with its bytes.
+/// Every file of the folder (and its images) with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut all = BTreeMap::new();
-    for sub in ["", "previews"] {
+    for sub in ["", "previews", "thumbnails", "qr"] {
         let Ok(rd) = fs::read_dir(dir.join(sub)) else {
             continue;
         };
@@ -383,9 +383,9 @@ fn a_full_disk_never_replaces_the_good_pdf_and_the_checksums_still_hold() {
     );
     assert!(!listed["mynumber-health-insurance-guide-en.pdf"].1);
 
-    // `previews` is a file: the new PDF is not written either, and nothing is inconsistent
-    fs::remove_dir_all(p.path("out/previews")).unwrap();
-    fs::write(p.path("out/previews"), "in the way").unwrap();
+    // `thumbnails` is a file: the new PDF is not written either, and nothing is inconsistent
+    fs::remove_dir_all(p.path("out/thumbnails")).unwrap();
+    fs::write(p.path("out/thumbnails"), "in the way").unwrap();
     let out = p.run(&["build", "--rebuild", "--out", "out", "--lang", "en"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -477,14 +477,14 @@ fn two_builds_into_one_folder_at_once_leave_it_consistent() {
 #[test]
 fn temporaries_are_never_followed_and_what_a_killed_run_left_is_removed() {
     let p = Project::new();
-    fs::create_dir_all(p.path("out/previews")).unwrap();
+    fs::create_dir_all(p.path("out/thumbnails")).unwrap();
     fs::write(p.path("victim"), "untouched").unwrap();
     // links planted where a temporary might be written, by an older leafpress or this one
     for name in [
         "out/.index.html.4242.tmp",
         "out/.mynumber-health-insurance-faq-en.pdf.4242.tmp",
         "out/.leafpress-planted.tmp",
-        "out/previews/.leafpress-planted.tmp",
+        "out/thumbnails/.leafpress-planted.tmp",
     ] {
         symlink(p.path("victim"), p.path(name)).unwrap();
     }
@@ -557,7 +557,7 @@ fn a_topic_name_that_would_break_a_link_a_checksum_or_a_log_is_refused() {
     let index = fs::read_to_string(p.path("out/index.html")).unwrap();
     for href in index.split("href=\"").skip(1) {
         let href = &href[..href.find('"').unwrap()];
-        if !href.starts_with("http") {
+        if !href.starts_with("http") && !href.starts_with("data:") {
             assert!(p.path(&format!("out/{href}")).is_file(), "{href}");
         }
     }

@@ -291,8 +291,8 @@ fn failed_run_keeps_the_earlier_pdf_and_leaves_no_temporary_file() {
         good,
         "the earlier good PDF is unchanged"
     );
-    // no temporary file left behind, in the output folder or its previews
-    for dir in ["out", "out/previews"] {
+    // no temporary file left behind, in the output folder or its images
+    for dir in ["out", "out/thumbnails"] {
         let names: Vec<_> = fs::read_dir(p.path(dir))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -1022,8 +1022,16 @@ fn export_typst_writes_a_self_contained_project_per_leaflet() {
     let data: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("data.json")).unwrap()).unwrap();
     assert_eq!(data["tag"], "vi");
-    // the type size the leaflet fits its pages at, as `build` found it
-    assert_eq!(data["font-scale"], 0.95);
+    // the type size the leaflet fits its pages at, as `build` finds it
+    let built = p.run(&["build", "--out", "out", "--lang", "vi", "--template", "faq"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(p.path("out/manifest.json")).unwrap()).unwrap();
+    assert_eq!(data["font-scale"], manifest["leaflets"][0]["type-scale"]);
+    assert!(
+        data["font-scale"].as_f64().unwrap() < 1.0,
+        "the Vietnamese FAQ is set smaller to fit"
+    );
     for qr in [
         "card-portal",
         "card-contact",
@@ -1367,8 +1375,25 @@ fn a_build_keeps_the_leaflets_whose_inputs_have_not_changed() {
     assert_eq!(build("out", &[]), none, "a font changed");
     fs::write(pdf("en"), "not the PDF that was written").unwrap();
     assert_eq!(build("out", &[]), ["ja"], "a PDF changed on disk");
+    fs::remove_file(p.path("out/thumbnails/mynumber-health-insurance-faq-ja.png")).unwrap();
+    assert_eq!(build("out", &[]), ["en"], "a thumbnail is missing");
+    assert_eq!(
+        build("out", &["--previews"]),
+        none,
+        "page previews asked for: every leaflet is drawn again"
+    );
+    assert_eq!(build("out", &["--previews"]), ["en", "ja"]);
     fs::remove_file(p.path("out/previews/mynumber-health-insurance-faq-ja-2.png")).unwrap();
-    assert_eq!(build("out", &[]), ["en"], "a preview is missing");
+    assert_eq!(
+        build("out", &["--previews"]),
+        ["en"],
+        "a preview is missing"
+    );
+    assert_eq!(
+        build("out", &[]),
+        none,
+        "previews no longer asked for: written again without them"
+    );
     assert_eq!(
         build("out", &["--rebuild"]),
         none,

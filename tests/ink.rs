@@ -276,11 +276,10 @@ struct Line {
 fn lines_of(pieces: Vec<Piece>) -> Vec<Line> {
     let (mut full, marks): (Vec<Piece>, Vec<Piece>) =
         pieces.into_iter().partition(|p| p.x1 - p.x0 > 0.01);
-    full.sort_by(|a, b| {
-        a.baseline
-            .total_cmp(&b.baseline)
-            .then(a.x0.total_cmp(&b.x0))
-    });
+    // (by baseline to the hundredth of a point: pieces of one line can differ in the last
+    // bits, and a line is read left to right)
+    let row = |p: &Piece| (p.baseline * 100.0).round();
+    full.sort_by(|a, b| row(a).total_cmp(&row(b)).then(a.x0.total_cmp(&b.x0)));
     // Pieces join a line when they share its baseline and touch its extent.
     let mut lines: Vec<Line> = Vec::new();
     for p in full {

@@ -41,6 +41,9 @@ pub struct Facts {
     pub invalid: std::collections::BTreeSet<String>,
     /// Facts kept for the record only (`printed = false`), as (kind, id).
     pub not_printed: std::collections::BTreeSet<(String, String)>,
+    /// Other names a clerk may type to find a language on the counter page, by tag (its
+    /// English name, common other names); not printed on any leaflet.
+    pub counter_search: BTreeMap<String, Vec<String>>,
     /// Facts with an `as-of` date, as (kind, id): when their source stated them.
     pub as_of: BTreeMap<(String, String), Dated>,
 }
@@ -137,6 +140,8 @@ struct FactsFile {
     terms: BTreeMap<String, TermFact>,
     #[serde(default)]
     numbers: BTreeMap<String, NumberFact>,
+    #[serde(default)]
+    counter_search: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -407,6 +412,22 @@ impl<'a> Validator<'a> {
         }
         for (id, n) in &file.numbers {
             facts.numbers.insert(id.clone(), n.value);
+        }
+        for (tag, words) in &file.counter_search {
+            if !super::is_language_tag(tag.get_ref()) {
+                self.error(
+                    tag,
+                    format!("`{}` is not a language tag", tag.get_ref()),
+                    Some("[counter-search] holds search words per language tag, e.g. my = [\"Burmese\", \"Myanmar\"]"),
+                );
+            }
+            for w in words {
+                self.plain_text(w);
+            }
+            facts.counter_search.insert(
+                tag.get_ref().clone(),
+                words.iter().map(|w| w.get_ref().clone()).collect(),
+            );
         }
         let mut seen = BTreeMap::new();
         for h in &file.hotlines {

@@ -34,20 +34,44 @@ try {
   for (const href of local) check(existsSync(fileURLToPath(href)), `link resolves: ${href}`);
 
   const images = await page.$$eval("img", (is) =>
-    is.map((i) => ({ src: i.src, loaded: i.complete && i.naturalWidth > 0, alt: i.alt, lang: i.lang })),
+    is.map((i) => ({
+      src: i.src, loaded: i.complete && i.naturalWidth > 0, alt: i.alt, lang: i.lang,
+      natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
+    })),
   );
-  for (const i of images) check(i.loaded && i.alt !== "" && i.lang !== "", `thumbnail loads, with alt text: ${i.src}`);
+  for (const i of images) {
+    check(i.loaded && i.alt !== "" && i.lang !== "", `thumbnail loads, with alt text: ${i.src}`);
+    // made at the size it is shown (twice that, for sharp displays), not a full page
+    check(i.natural === 2 * Math.round(i.shown), `thumbnail is ${i.natural} px for ${i.shown} CSS px: ${i.src}`);
+  }
 
   const tiles = await page.$$eval(".tile", (ts) => ts.length);
-  for (const [typed, tag] of [["한국어", "ko"], ["Tiếng", "vi"], ["ネパール", "ne"], ["pt-BR", "pt-BR"], ["韓国", "ko"]]) {
+  // a clerk types a language's name as they know it: in its script, in Japanese (katakana
+  // or hiragana), in English, without accents, in any case
+  const cases = [
+    ["한국어", ["ko"]], ["Tiếng", ["vi"]], ["ネパール", ["ne"]], ["pt-BR", ["pt-BR"]], ["韓国", ["ko"]],
+    ["korean", ["ko"]], ["KOREAN", ["ko"]], ["viet", ["vi"]], ["tieng viet", ["vi"]], ["nepali", ["ne"]],
+    ["chinese", ["zh-Hans", "zh-Hant"]], ["burmese", ["my"]], ["khmer", ["km"]], ["brazil", ["pt-BR"]],
+    ["ねぱーる", ["ne"]], ["べとなむ", ["vi"]],
+  ];
+  for (const [typed, tags] of cases) {
     await page.fill("#q", "");
     await page.locator("#q").pressSequentially(typed);
     const shown = await page.$$eval(".tile:not([hidden]) h2 span", (s) => s.map((x) => x.lang));
-    check(shown.length === 1 && shown[0] === tag, `typing "${typed}" leaves only ${tag} (shown: ${shown.join(", ")})`);
+    const want = tags;
+    check(shown.length === want.length && want.every((t) => shown.includes(t)),
+      `typing "${typed}" leaves ${want.join(", ")} (shown: ${shown.join(", ")})`);
+    check(await page.$eval("#none", (n) => n.hidden), `"${typed}": no "no match" message`);
   }
+  // nothing matches: said, with a way back to all
   await page.fill("#q", "");
+  await page.locator("#q").pressSequentially("klingon");
+  check(await page.$$eval(".tile:not([hidden])", (ts) => ts.length) === 0, "typing \"klingon\" leaves no tile");
+  check(await page.$eval("#none", (n) => !n.hidden && n.textContent.includes("No language matches")), "and says that no language matches");
+  await page.click("#all");
   const all = await page.$$eval(".tile:not([hidden])", (ts) => ts.length);
-  check(all === tiles, `an empty filter shows all ${tiles} tiles again`);
+  check(all === tiles, `"show all" shows all ${tiles} tiles again`);
+  check(await page.$eval("#q", (q) => q.value === "" && document.activeElement === q), "and empties the field, focused");
 
   // keyboard: from the top of the page, Tab goes to the filter field, then to a PDF link
   await page.reload({ waitUntil: "load" });
@@ -63,13 +87,17 @@ try {
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   check(!overflow, "no sideways scrolling at phone width (and so at 200 % zoom)");
+  // the filter stays in view while the clerk scrolls down a phone's long page
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight / 2));
+  const top = await page.$eval(".find", (f) => f.getBoundingClientRect().top);
+  check(top >= 0 && top < 5, `the filter stays at the top while scrolling (at ${top} px)`);
   await page.screenshot({ path: resolve(shots, "index-phone.png"), fullPage: false });
 
   const plain = await browser.newPage({ javaScriptEnabled: false });
   await plain.goto(index, { waitUntil: "load" });
   const visible = await plain.$$eval(".tile:not([hidden])", (ts) => ts.length);
   check(visible === tiles, `without JavaScript all ${tiles} tiles are listed`);
-  check(await plain.$eval("#q", (q) => q.hidden), "without JavaScript the filter field is hidden");
+  check(await plain.$eval(".find", (f) => f.hidden), "without JavaScript the filter field is hidden");
 } finally {
   await browser.close();
 }
