@@ -283,10 +283,31 @@ fn counter_page_lists_every_language(out: &std::path::Path) {
     assert_eq!(
         order,
         [
-            "ja", "en", "ko", "zh-Hans", "zh-Hant", "es", "pt-BR", "tl", "vi", "id", "ne", "th",
-            "my", "km", "mn"
+            "ja",
+            "ja-x-easy",
+            "en",
+            "ko",
+            "zh-Hans",
+            "zh-Hant",
+            "es",
+            "pt-BR",
+            "tl",
+            "vi",
+            "id",
+            "ne",
+            "th",
+            "my",
+            "km",
+            "mn",
+            "si",
+            "bn",
+            "hi",
+            "ur",
+            "ru",
+            "uk",
+            "uz"
         ],
-        "the MHLW leaflet's order"
+        "easy Japanese beside Japanese, the MHLW leaflet's order, then the others"
     );
     for attr in ["href=\"", "src=\""] {
         for part in html.split(attr).skip(1) {
