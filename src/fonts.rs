@@ -60,7 +60,7 @@ pub struct Stack {
     /// line breaking, hyphenation).
     pub lang: &'static str,
     pub region: Option<&'static str>,
-    /// Keep words whole: break lines only at spaces (Korean).
+    /// Keep words whole: break lines only at spaces (Korean, やさしい日本語).
     pub keep_words: bool,
     /// Written right to left (Urdu): the pages mirror.
     pub rtl: bool,
@@ -99,8 +99,9 @@ const STACKS: &[StackRow] = &[
     (&["si"], &["Noto Sans Sinhala", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
     (&["bn"], &["Noto Sans Bengali", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
     (&["ur"], &["Noto Nastaliq Urdu", "Noto Sans", "Noto Sans CJK JP"], None, None, false),
-    // やさしい日本語 (easy Japanese): Japanese, with furigana
-    (&["ja-x-easy"], JAPANESE, Some("ja"), None, false),
+    // やさしい日本語 (easy Japanese): Japanese, with furigana; written with spaces between
+    // phrases (分かち書き), and, as easy-Japanese print does, broken at those spaces only
+    (&["ja-x-easy"], JAPANESE, Some("ja"), None, true),
     (&["pt-BR"], LATIN, Some("pt"), Some("BR"), false),
     // Latin (incl. Vietnamese) and Cyrillic scripts: Noto Sans.
     (&["en", "es", "pt", "tl", "fil", "vi", "id", "mn", "fr", "de", "ru", "uk", "uz"], LATIN, None, None, false),
@@ -330,7 +331,7 @@ impl FontSet {
     }
 }
 
-/// The text whose ink the templates measure (`text-ink` in common.typ) to space lines by
+/// The text whose ink the templates measure (`measure-ink` in templates/ink.typ) to space lines by
 /// how far this leaflet's glyphs really reach above and below the baseline: every string
 /// of `printed` (the parts of a leaflet's data that it prints), each grapheme cluster once
 /// (the syllables of scripts written without spaces whole, as `breaks` marked them: their

@@ -247,7 +247,7 @@ pub fn build(
         }).collect::<Map<_, _>>(),
         // Readings are set as ruby above their kanji (｜漢字《かんじ》 in the text).
         "furigana": own.furigana(),
-        "language-name": breaks.words(&lang.name),
+        "language-name": breaks.words(if own.furigana() { &lang.printed_name } else { &lang.name }),
     });
     // What the templates measure to space the lines by the ink of this leaflet's text.
     let printed = [
@@ -329,7 +329,11 @@ fn center_data(
     json!({
         "id": c.id,
         "name": name,
-        "name-ja": c.name,
+        // for the logo's alt text: without readings
+        "name-plain": crate::content::ruby::strip(&name),
+        // its Japanese name beside it, when that is not what the reader's name already is
+        // (Japanese, やさしい日本語 without its readings, a name that fell back to Japanese)
+        "name-ja": (!fallback && crate::content::ruby::strip(&name) != c.name).then_some(&c.name),
         "fallback": fallback,
         "operated-by": c.operated_by_for(tag),
         "address": c.address,

@@ -176,13 +176,14 @@ fn a_template_file_without_its_language_file_fails_build_exactly_as_check() {
     let out = p.run(&["build", "--out", "out", "--template", "guide"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
+    let guides = common::languages().len();
     for line in [
-        "content/mynumber-health-insurance/guide/vi.toml: error: there is no language file vi.toml\n",
-        "content/mynumber-health-insurance/vi.toml.bak: warning: not used by leafpress\n",
-        "error: mynumber-health-insurance-guide-vi: not built, 1 error(s) above in content/mynumber-health-insurance/guide/vi.toml\n",
-        "1 of 15 leaflet(s) failed; 14 written\n",
+        "content/mynumber-health-insurance/guide/vi.toml: error: there is no language file vi.toml\n".to_owned(),
+        "content/mynumber-health-insurance/vi.toml.bak: warning: not used by leafpress\n".to_owned(),
+        "error: mynumber-health-insurance-guide-vi: not built, 1 error(s) above in content/mynumber-health-insurance/guide/vi.toml\n".to_owned(),
+        format!("1 of {guides} leaflet(s) failed; {} written\n", guides - 1),
     ] {
-        assert!(err.contains(line), "{line}\n{err}");
+        assert!(err.contains(&line), "{line}\n{err}");
     }
     let build = p.run(&["build", "--out", "out"]);
     let err = stderr(&build);

@@ -74,9 +74,15 @@ fn build_writes_every_language_as_a_two_page_a4_pdf_and_publishes_it() {
             w.path.display(),
             w.pages
         );
-        // Small enough to e-mail: all fonts are subset (the Khmer guide, the largest, is
-        // 410 kB: its font's glyphs are many and large).
-        assert!(w.bytes < 450_000, "{}: {} bytes", w.path.display(), w.bytes);
+        // Small enough to e-mail: all fonts are subset. The Urdu guide is the largest
+        // (550 kB: Nastaliq places every glyph of a word on its own), then the Khmer guide
+        // and the easy-Japanese one (its furigana: 430 kB).
+        let limit = if w.path.to_string_lossy().ends_with("-ur.pdf") {
+            600_000
+        } else {
+            450_000
+        };
+        assert!(w.bytes < limit, "{}: {} bytes", w.path.display(), w.bytes);
         let pdf = String::from_utf8_lossy(&bytes);
         assert_eq!(
             pdf.matches("/MediaBox[0 0 595.2756 841.8898]").count(),
@@ -216,9 +222,11 @@ fn manifest_and_checksums_describe_what_was_written(
         let expected = if tag == "en" { "source" } else { "draft" };
         assert_eq!(l["translation"], expected, "{tag}");
         let scale = l["type-scale"].as_f64().unwrap();
-        // The Burmese FAQ needs 85 %: its stacked marks need leading of 0.93 em and its
-        // lists the same space between items (at 90 % it was set with lines that touched).
-        let smallest = if (tag, template) == ("my", "faq") {
+        // The FAQs of the tallest scripts need 85 %: Burmese's stacked marks need leading
+        // of 0.93 em and its lists the same space between items (at 90 % it was set with
+        // lines that touched); Sinhala's vowel signs above and below and Urdu's Nastaliq
+        // (its words descend diagonally) need as much.
+        let smallest = if template == "faq" && ["my", "si", "ur"].contains(&tag) {
             0.85
         } else {
             0.9
@@ -379,12 +387,14 @@ fn every_language_prints_the_hotline_numbers_and_urls_from_the_facts() {
             assert!(text.contains(number), "{tag}: {number} not printed");
         }
         // (a cell of the hotline table breaks an address over two of its lines, with the
-        // next cell's lines between them as the page is read)
+        // next cell's lines between them as the page is read; or, in the order typst laid
+        // the text out, the address whole)
         let ls = lines(&r.document);
+        let flowed = flowed_text(&r.document);
         for url in URLS_PRINTED {
             let shown = url.trim_start_matches("https://");
             assert!(
-                joined.contains(shown) || over_two_lines(&ls, shown),
+                joined.contains(shown) || over_two_lines(&ls, shown) || flowed.contains(shown),
                 "{tag}: {shown} not printed"
             );
         }
@@ -757,8 +767,9 @@ fn every_guide_prints_the_hotlines_screen_texts_and_terms_from_the_facts() {
         for number in HOTLINE_NUMBERS {
             assert!(text.contains(number), "{tag}: {number} not printed");
         }
-        // Screen texts wrap inside their drawn screens: read them in layout order.
-        let flowed = flowed_text(&r.document);
+        // Screen texts wrap inside their drawn screens: read them in layout order (and
+        // without the readings over their kanji, in やさしい日本語).
+        let flowed = flowed_text_without_readings(&r.document);
         for screen in &screen_texts {
             assert!(
                 flowed.contains(screen.as_str()),
@@ -786,10 +797,8 @@ fn every_guide_prints_the_hotlines_screen_texts_and_terms_from_the_facts() {
         for (i, page) in pages_text(&r.document).iter().enumerate() {
             let page = squeeze(page);
             let n = i + 1;
-            assert!(
-                page.contains(&format!("{n}/{}", r.pages)),
-                "{tag}: page {n} has no number"
-            );
+            let number = format!("{n}/{}", r.pages);
+            assert!(page.contains(&number), "{tag}: page {n} has no number");
             // (Text read back from Khmer or Burmese glyph runs is not always the source text:
             // the year of the edition, and the first letters of the draft mark.)
             assert!(
@@ -798,7 +807,14 @@ fn every_guide_prints_the_hotlines_screen_texts_and_terms_from_the_facts() {
             );
             if let Some(d) = &draft {
                 let start: String = squeeze(d).chars().take(4).collect();
-                assert!(page.contains(&start), "{tag}: page {n} has no draft mark");
+                // (typst sets a Nastaliq word as pieces along its slope, in the order they
+                // stand: an Urdu page holds the mark's letters, not in a row)
+                let has = if tag == "ur" {
+                    start.chars().all(|c| page.contains(c))
+                } else {
+                    page.contains(&start)
+                };
+                assert!(has, "{tag}: page {n} has no draft mark");
             }
         }
     }
@@ -806,12 +822,28 @@ fn every_guide_prints_the_hotlines_screen_texts_and_terms_from_the_facts() {
 
 /// The text of each page.
 fn pages_text(doc: &typst_layout::PagedDocument) -> Vec<String> {
-    let mut pages = vec![String::new(); doc.pages().len()];
-    for p in placed_text(doc) {
-        pages[p.page].push_str(&p.text);
-        pages[p.page].push('\n');
+    // in the order typst laid the text out (right to left, "1 / 8" stands as 8 / 1 on the
+    // page, and is 1 / 8 here)
+    fn walk(frame: &typst::layout::Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                typst::layout::FrameItem::Text(t) if t.width().to_pt() > 0.0 => {
+                    out.push_str(&visible(&t.text));
+                    out.push('\n');
+                }
+                _ => {}
+            }
+        }
     }
-    pages
+    doc.pages()
+        .iter()
+        .map(|page| {
+            let mut text = String::new();
+            walk(&page.frame, &mut text);
+            text
+        })
+        .collect()
 }
 
 #[test]

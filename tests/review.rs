@@ -129,11 +129,14 @@ fn a_record_is_bound_to_the_text_it_approved_and_an_edit_voids_it() {
     );
     let list = stdout(&p.run(&["list"]));
     assert!(
-        list.contains("    vi       Tiếng Việt          partly reviewed\n"),
+        list.lines().any(
+            |l| l.starts_with("    vi ") && l.ends_with(" Tiếng Việt          partly reviewed")
+        ),
         "{list}"
     );
     assert!(
-        list.contains("    es       Español             draft\n"),
+        list.lines()
+            .any(|l| l.starts_with("    es ") && l.ends_with(" Español             draft")),
         "{list}"
     );
 }
@@ -725,16 +728,32 @@ fn the_review_sheet_shows_every_block_its_english_and_the_facts_resolved() {
             "{tag}"
         );
         // the reviewer's words, their language's and the English
+        // (word by word: a right-to-left line's words are laid out from the right)
         let sheet_words =
             |l: &leafpress::content::Lang| match l.blocks["review-sheet"].fields["title"].get_ref()
             {
                 leafpress::content::Field::Text(t) => {
-                    t.chars().filter(|c| !c.is_whitespace()).collect::<String>()
+                    t.split_whitespace().map(str::to_owned).collect::<Vec<_>>()
                 }
                 _ => unreachable!(),
             };
-        assert!(text.contains(&sheet_words(lang)), "{tag}");
-        assert!(text.contains(&sheet_words(source)), "{tag}");
+        // (typst sets a Nastaliq word as several pieces along its slope: the Urdu title is
+        // looked for in the document's title, which the sheet sets from it)
+        let nastaliq = tag == "ur";
+        let mut words = sheet_words(source);
+        if !nastaliq {
+            words.extend(sheet_words(lang));
+        }
+        for word in &words {
+            assert!(text.contains(word.as_str()), "{tag}: no {word:?}");
+        }
+        if nastaliq {
+            let title = sheet_words(lang).join(" ");
+            assert!(
+                String::from_utf8_lossy(&s.pdf).contains(&title),
+                "{tag}: no {title:?}"
+            );
+        }
         // a tagged PDF with its fonts embedded, its language and title
         let pdf = String::from_utf8_lossy(&s.pdf);
         assert!(
@@ -775,7 +794,10 @@ fn review_export_writes_the_sheet_and_refuses_the_source_language() {
     let out = p.run(&["review", "export", "--lang", "xx", "--format", "po"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).starts_with("error: no content for language `xx`; languages found: en, es,"),
+        stderr(&out).starts_with(&format!(
+            "error: no content for language `xx`; languages found: {}\n",
+            common::languages().join(", ")
+        )),
         "{}",
         stderr(&out)
     );

@@ -32,7 +32,12 @@ pub struct Lang {
     pub path: PathBuf,
     /// The file's text, to point diagnostics at lines and columns.
     pub text: String,
+    /// Its name in its own words (`[meta] name`), plain: for the counter page, the manifest,
+    /// lists and messages.
     pub name: String,
+    /// The name as the leaflets print it: with the readings of its kanji in a language
+    /// printed with furigana (`やさしい｜日本語《にほんご》`), else `name`.
+    pub printed_name: String,
     pub edition: Option<Date>,
     /// What `[meta] translation` declares, and what the review records say per template.
     pub translation: Translation,
@@ -335,6 +340,7 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
         path: path.to_path_buf(),
         text: text.to_owned(),
         name: String::new(),
+        printed_name: String::new(),
         edition: None,
         translation: Translation::default(),
         clock: Clock::default(),
@@ -390,7 +396,10 @@ pub fn load(path: &Path, text: &str, tag: &str) -> (Option<Lang>, Vec<Diagnostic
                     "name" if s.trim().is_empty() => {
                         diags.push(err(span, "`meta.name` is empty".into()))
                     }
-                    "name" => lang.name = s.clone(),
+                    "name" => {
+                        lang.name = super::ruby::strip(s);
+                        lang.printed_name = s.clone();
+                    }
                     "edition" => match Date::parse(s) {
                         Some(d) => lang.edition = Some(d),
                         None => diags.push(

@@ -58,8 +58,9 @@ pub trait Labels {
     }
 }
 
-/// A time of day as the reader's language writes it: `8:30`, or 午前8時30分 / 午後8時.
-pub fn format_time(t: super::values::Time, clock: super::lang::Clock) -> String {
+/// A time of day as the reader's language writes it: `8:30`, or 午前8時30分 / 午後8時 (with
+/// `furigana`, their readings: ｜午前《ごぜん》8｜時《じ》30｜分《ぷん》).
+pub fn format_time(t: super::values::Time, clock: super::lang::Clock, furigana: bool) -> String {
     match clock {
         super::lang::Clock::TwentyFourHour => t.to_string(),
         super::lang::Clock::JapaneseAmPm => {
@@ -67,13 +68,54 @@ pub fn format_time(t: super::values::Time, clock: super::lang::Clock) -> String 
                 h if h < 12 || h == 24 => ("午前", h % 24),
                 h => ("午後", h - 12),
             };
-            if t.minute == 0 {
-                format!("{half}{hour}時")
-            } else {
-                format!("{half}{hour}時{}分", t.minute)
+            let read = |kanji: &str, reading: &str| {
+                if furigana {
+                    format!("｜{kanji}《{reading}》")
+                } else {
+                    kanji.to_owned()
+                }
+            };
+            let half = read(
+                half,
+                if half == "午前" {
+                    "ごぜん"
+                } else {
+                    "ごご"
+                },
+            );
+            let mut out = format!("{half}{hour}{}", read("時", "じ"));
+            if t.minute != 0 {
+                // 1, 3, 4, 6, 8 and 10, 20…: ぷん (いっぷん, さんじゅっぷん); else ふん
+                let p = matches!(t.minute % 10, 0 | 1 | 3 | 4 | 6 | 8);
+                let fun = read("分", if p { "ぷん" } else { "ふん" });
+                out.push_str(&format!("{}{fun}", t.minute));
             }
+            out
         }
     }
+}
+
+/// A day of the month in Japanese with its reading over it, for やさしい日本語: the days
+/// read their own way (1日 ついたち, 2日 ふつか, 20日 はつか…) carry it over the number and
+/// 日, the others (15日 じゅうごにち) over 日 alone.
+fn japanese_day(day: u8) -> String {
+    let own = match day {
+        1 => "ついたち",
+        2 => "ふつか",
+        3 => "みっか",
+        4 => "よっか",
+        5 => "いつか",
+        6 => "むいか",
+        7 => "なのか",
+        8 => "ようか",
+        9 => "ここのか",
+        10 => "とおか",
+        14 => "じゅうよっか",
+        20 => "はつか",
+        24 => "にじゅうよっか",
+        _ => return format!("{day}｜日《にち》"),
+    };
+    format!("｜{day}日《{own}》")
 }
 
 /// A piece of a content string: its byte offset, its text, and (kind, id) if a placeholder.
@@ -293,9 +335,7 @@ pub fn format_as_of(dated: &super::facts::Dated, labels: &dyn Labels) -> String 
 pub fn format_date(d: Date, labels: &dyn Labels) -> String {
     let months = labels.months();
     let month = months.get(usize::from(d.month) - 1).copied().unwrap_or("");
-    labels
-        .label("date")
-        .replace("{day}", &d.day.to_string())
+    fill_day(labels.label("date"), d.day)
         .replace("{month}", month)
         .replace("{year}", &d.year.to_string())
 }
@@ -303,10 +343,15 @@ pub fn format_date(d: Date, labels: &dyn Labels) -> String {
 fn format_month_day(d: MonthDay, labels: &dyn Labels) -> String {
     let months = labels.months();
     let month = months.get(usize::from(d.month) - 1).copied().unwrap_or("");
-    labels
-        .label("month-day")
-        .replace("{day}", &d.day.to_string())
-        .replace("{month}", month)
+    fill_day(labels.label("month-day"), d.day).replace("{month}", month)
+}
+
+/// `{day}` of a date label; `{day-ja}` is the day with 日 and its reading (やさしい日本語:
+/// `{day-ja}` for 2 is ｜2日《ふつか》, see [`japanese_day`]).
+fn fill_day(label: &str, day: u8) -> String {
+    label
+        .replace("{day-ja}", &japanese_day(day))
+        .replace("{day}", &day.to_string())
 }
 
 /// A yearly closure in the reader's words: "Closed 29 December – 3 January".
@@ -330,8 +375,8 @@ pub fn format_hours(facts: &Facts, id: &str, labels: &dyn Labels) -> String {
                 super::lang::Clock::TwentyFourHour => format!("{from}–{to}"),
                 clock => format!(
                     "{}から{}まで",
-                    format_time(from, clock),
-                    format_time(to, clock)
+                    format_time(from, clock, labels.furigana()),
+                    format_time(to, clock, labels.furigana())
                 ),
             },
             None => labels.label("all-day").to_owned(),

@@ -494,10 +494,11 @@ fn reviewer_name(name: &str) -> Result<String, Failure> {
 /// What is wrong with a translation's placeholders, against its source: every
 /// placeholder and pattern of the source, and no other (`{ja:…}` terms excepted).
 fn placeholder_problem(source: &str, target: &str) -> Option<String> {
+    // ({day-ja}, the day with its Japanese reading, is a way of writing {day})
     let set = |s: &str| -> BTreeSet<String> {
         tokens(s)
             .into_iter()
-            .map(|(_, t)| t.to_owned())
+            .map(|(_, t)| if t == "{day-ja}" { "{day}" } else { t }.to_owned())
             .filter(|t| !is_term(t))
             .collect()
     };

@@ -141,7 +141,10 @@ pub fn build(topic: &Topic, lang: &Lang, templates: &[String]) -> Result<Leaflet
         lang.tag,
         plain_title(&en_words)
     );
+    // the reviewer's language spaced by the ink of what the sheet prints, as a leaflet is
+    let ink_sample = fonts::ink_sample(std::iter::once(&own_words).chain(&block_data));
     let data = json!({
+        "ink-sample": ink_sample,
         "tag": lang.tag,
         "lang": own_stack.lang,
         "region": own_stack.region,

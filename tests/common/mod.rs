@@ -151,6 +151,59 @@ pub fn flowed_text(doc: &PagedDocument) -> String {
     out
 }
 
+/// `flowed_text` without the readings (furigana) set above kanji in a やさしい日本語
+/// leaflet: a piece of kana at about half the size of a piece with kanji just below it.
+#[allow(dead_code)]
+pub fn flowed_text_without_readings(doc: &PagedDocument) -> String {
+    struct Piece {
+        x0: f64,
+        x1: f64,
+        y: f64,
+        size: f64,
+        text: String,
+    }
+    fn walk(frame: &typst::layout::Frame, origin: Point, out: &mut Vec<Piece>) {
+        for (pos, item) in frame.items() {
+            let at = origin + *pos;
+            match item {
+                FrameItem::Group(g) => walk(
+                    &g.frame,
+                    at + Point::new(g.transform.tx, g.transform.ty),
+                    out,
+                ),
+                FrameItem::Text(t) if t.width().to_pt() > 0.0 => out.push(Piece {
+                    x0: at.x.to_pt(),
+                    x1: at.x.to_pt() + t.width().to_pt(),
+                    y: at.y.to_pt(),
+                    size: t.size.to_pt(),
+                    text: visible(&t.text),
+                }),
+                _ => {}
+            }
+        }
+    }
+    let kana = |c: char| matches!(c, '\u{3040}'..='\u{30FF}');
+    let mut out = String::new();
+    for page in doc.pages() {
+        let mut pieces = Vec::new();
+        walk(&page.frame, Point::zero(), &mut pieces);
+        let is_reading = |r: &Piece| {
+            r.text.chars().all(kana)
+                && pieces.iter().any(|b| {
+                    let mid = (r.x0 + r.x1) / 2.0;
+                    (r.size / b.size - 0.5).abs() < 0.05
+                        && (0.5..1.5).contains(&((b.y - r.y) / b.size))
+                        && mid > b.x0 - 1.0
+                        && mid < b.x1 + 1.0
+                })
+        };
+        for p in pieces.iter().filter(|p| !is_reading(p)) {
+            out.extend(p.text.chars().filter(|c| !c.is_whitespace()));
+        }
+    }
+    out
+}
+
 /// The text of a document, one line per baseline; pieces more than 2 pt apart on a line
 /// (other columns) are separated by " | ".
 pub fn lines(doc: &PagedDocument) -> Vec<String> {
@@ -340,14 +393,14 @@ impl Project {
         if !args.contains(&"--fonts")
             && args
                 .first()
-                .is_some_and(|a| matches!(*a, "build" | "check" | "review"))
+                .is_some_and(|a| matches!(*a, "build" | "check" | "review" | "export-typst"))
         {
             cmd.arg("--fonts").arg(p.join("fonts"));
         }
         if !args.contains(&"--templates")
             && args
                 .first()
-                .is_some_and(|a| matches!(*a, "build" | "check" | "review"))
+                .is_some_and(|a| matches!(*a, "build" | "check" | "review" | "export-typst"))
         {
             cmd.arg("--templates").arg(p.join("templates"));
         }
