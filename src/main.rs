@@ -108,8 +108,17 @@ fn build(s: Settings) -> Result<u8, Failure> {
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
+/// Each edition asked for (`--center ID`: into DIR/ID/, as `build` writes OUT/ID/), or the
+/// topics' own into DIR.
 fn export_typst(s: &Settings, dir: &std::path::Path, force: bool) -> Result<u8, Failure> {
-    let failed = leafpress::export::export_typst(s, dir, force)?;
+    let mut failed = false;
+    for edition in s.editions() {
+        let into = match &edition.center {
+            Some(id) if !s.centers.is_empty() => dir.join(id),
+            _ => dir.to_path_buf(),
+        };
+        failed |= leafpress::export::export_typst(&edition, &into, force)?;
+    }
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
@@ -158,13 +167,20 @@ fn list(p: &Paths, style: Style) -> Result<u8, Failure> {
         println!("  languages:");
         // Columns by display width: 日本語 is three characters but six columns wide.
         let width = t.langs.values().map(|l| l.name.width()).max().unwrap_or(0) + 2;
+        let tags = t
+            .lang_files
+            .keys()
+            .map(|k| k.len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
         for tag in t.lang_files.keys() {
             let (name, status) = match t.langs.get(tag) {
                 Some(l) => (l.name.as_str(), l.translation.summary()),
                 None => ("?", "does not load (see the errors above)".to_owned()),
             };
             let pad = " ".repeat(width.saturating_sub(name.width()));
-            println!("    {tag:<8} {name}{pad}{status}");
+            println!("    {tag:<tags$} {name}{pad}{status}");
         }
     }
     for u in &content.unloaded {

@@ -195,11 +195,16 @@ fn changes(before: &Snapshot, now: &Snapshot) -> Vec<PathBuf> {
     changed
 }
 
-/// The languages a change affects: `None` means all (facts, the source language, a
-/// template or a font); otherwise the tags of the language files that changed.
+/// The languages a change affects: `None` means all (facts, the source language, a center,
+/// a template or a font); otherwise the tags of the language files that changed.
 fn affected(changed: &[PathBuf], s: &Settings, sources: &[String]) -> Option<Vec<String>> {
     let mut tags = Vec::new();
+    let centers = s.content.join(crate::content::center::FOLDER);
     for path in changed {
+        // a center's file: every leaflet that prints a center (all, to keep it simple)
+        if path.starts_with(&centers) {
+            return None;
+        }
         let in_content = path.starts_with(&s.content);
         let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned());
         match stem {
@@ -331,6 +336,11 @@ mod tests {
         assert_eq!(affected(&[file("en.toml")], &s, &en), None);
         assert_eq!(
             affected(&[PathBuf::from("p/templates/faq.typ")], &s, &en),
+            None
+        );
+        // a center's file is not a language file named after the center
+        assert_eq!(
+            affected(&[PathBuf::from("p/content/centers/hiecc.toml")], &s, &en),
             None
         );
     }

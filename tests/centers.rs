@@ -272,3 +272,89 @@ fn new_center_writes_a_file_to_fill_in_that_check_refuses_until_it_is() {
     assert!(c.center_files.contains_key("kobe"));
     assert!(c.topics[0].center.as_ref().is_some_and(|c| c.id == "hiecc"));
 }
+
+/// A center file that does not parse: asked for by `--center`, the run stops and says why
+/// (its error, with where), before anything is written.
+#[test]
+fn a_center_file_that_does_not_parse_stops_its_edition_with_its_error() {
+    let p = with_sample();
+    edit_sample(&p, "[phones]", "[phones");
+    let line = at(&p, "[phones");
+    let expected = format!(
+        "error: the center `sample` does not load:\ncontent/centers/sample.toml:{}:",
+        line.split(':').next().unwrap()
+    );
+    for args in [
+        &["check", "--center", "sample"][..],
+        &["build", "--out", "out", "--center", "sample"][..],
+    ] {
+        let out = p.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!p.path("out/sample/manifest.json").exists());
+}
+
+/// A center's facts age like the topic's: a printed one older than the limit is named
+/// where it is, a warning (an error with --strict).
+#[test]
+fn a_centers_old_fact_is_named_where_it_is() {
+    let p = with_sample();
+    edit_sample(
+        &p,
+        "main = { number = \"03-0000-1234\", source = \"test fixture\", as-of = \"2026-12\" }",
+        "main = { number = \"03-0000-1234\", source = \"test fixture\", as-of = \"2023-01\" }",
+    );
+    let out = p.run(&["check", "--center", "sample", "--today", "2026-12-07"]);
+    let text = stdout(&out);
+    let line = at(&p, "main = { number = \"03-0000-1234\"");
+    let line = line.split(':').next().unwrap();
+    let said = text
+        .lines()
+        .find(|l| l.contains("fact `phones.main` is printed"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        said.starts_with(&format!("content/centers/sample.toml:{line}:"))
+            && said.ends_with(
+                ": warning: fact `phones.main` is printed but its source is as of 2023-01 (46 months before 2026-12-07); facts older than 24 months must be re-checked"
+            ),
+        "{said}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let strict = p.run(&[
+        "check",
+        "--center",
+        "sample",
+        "--today",
+        "2026-12-07",
+        "--strict",
+    ]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stdout(&strict));
+}
+
+/// `export-typst --center` exports that center's edition, one folder per center.
+#[test]
+fn export_typst_exports_the_center_asked_for() {
+    let p = with_sample();
+    let out = p.run(&[
+        "export-typst",
+        "projects",
+        "--center",
+        "sample",
+        "--lang",
+        "en",
+        "--template",
+        "faq",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let data = p.read("projects/sample/mynumber-health-insurance-faq-en/data.json");
+    assert!(data.contains("Sample City International Center"), "{data}");
+    assert!(
+        !data.contains("011-200-9595"),
+        "HIECC's number in another center's edition"
+    );
+}

@@ -113,8 +113,15 @@ impl Content {
     pub fn for_center(mut self, id: &str) -> Result<Content, String> {
         let Some(center) = self.centers.get(id).cloned() else {
             let known: Vec<&str> = self.center_files.keys().map(String::as_str).collect();
-            return Err(if self.center_files.contains_key(id) {
-                format!("the center `{id}` does not load (see the errors above)")
+            return Err(if let Some(path) = self.center_files.get(id) {
+                // (its errors here: this is said before any diagnostic is printed)
+                let errors: Vec<String> = self
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error() && d.path == *path)
+                    .map(ToString::to_string)
+                    .collect();
+                format!("the center `{id}` does not load:\n{}", errors.join("\n"))
             } else if known.is_empty() {
                 format!(
                     "no center `{id}`: the content has no centers (content/{}/<id>.toml; `leafpress new-center {id}` writes one to fill in)",

@@ -676,19 +676,51 @@ fn stale_facts(
     opts: &Options,
     diags: &mut Vec<Diagnostic>,
 ) {
-    for ((kind, id), dated) in &topic.facts.as_of {
-        if !used.contains(&(kind.as_str(), id.as_str())) {
+    let limit = |own: Option<u32>| {
+        opts.max_fact_age_months
+            .or(own)
+            .or(topic.facts.max_fact_age_months)
+            .unwrap_or(MAX_FACT_AGE_MONTHS)
+    };
+    let printed = |(kind, id): &(String, String)| used.contains(&(kind.as_str(), id.as_str()));
+    let topic_facts = (
+        &topic.facts,
+        topic.facts_path.as_path(),
+        topic.facts_text.as_str(),
+    );
+    stale_in(topic_facts, limit(None), printed, opts, diags);
+    // The center's facts: every one it does not keep for the record is printed.
+    if let Some(c) = &topic.center {
+        let printed = |key: &(String, String)| !c.facts.not_printed.contains(key);
+        stale_in(
+            (&c.facts, c.path.as_path(), c.text.as_str()),
+            limit(c.max_fact_age_months),
+            printed,
+            opts,
+            diags,
+        );
+    }
+}
+
+/// The printed facts of one file (facts.toml, a center's file) whose source is older than
+/// `limit` months.
+fn stale_in(
+    (facts, path, text): (&super::Facts, &std::path::Path, &str),
+    limit: u32,
+    printed: impl Fn(&(String, String)) -> bool,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (key, dated) in &facts.as_of {
+        if !printed(key) {
             continue;
         }
         let age = dated.last_day.months_until(opts.today);
-        let limit = opts
-            .max_fact_age_months
-            .or(topic.facts.max_fact_age_months)
-            .unwrap_or(MAX_FACT_AGE_MONTHS);
         if age <= limit {
             continue;
         }
-        let table = fact_tables(&topic.facts)
+        let (kind, id) = key;
+        let table = fact_tables(facts)
             .into_iter()
             .find(|(k, _, _)| k == kind)
             .map_or("hotlines", |(_, t, _)| t);
@@ -697,17 +729,14 @@ fn stale_facts(
             dated.text, opts.today, limit
         );
         let d = if opts.strict {
-            Diagnostic::error(&topic.facts_path, message)
+            Diagnostic::error(path, message)
         } else {
-            Diagnostic::warning(&topic.facts_path, message)
+            Diagnostic::warning(path, message)
         };
-        diags.push(
-            d.at(&topic.facts_text, dated.offset..dated.offset)
-                .with_hint(format!(
-                    "check it against its source ({}) and update `as-of`, or stop printing it",
-                    dated.source
-                )),
-        );
+        diags.push(d.at(text, dated.offset..dated.offset).with_hint(format!(
+            "check it against its source ({}) and update `as-of`, or stop printing it",
+            dated.source
+        )));
     }
 }
 
