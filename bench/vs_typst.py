@@ -80,13 +80,13 @@ def main():
     n = len(projects)
     rows = [
         measure(f"leafpress build, all {n} leaflets, cold, empty output folder",
-                args.runs, lambda: [run([args.leafpress, "build", "--out", fresh()])]),
+                args.runs, lambda: [run([args.leafpress, "build", "--previews", "--out", fresh()])]),
         measure(f"stock typst, PDFs + previews, one process per leaflet ({n})", args.runs,
                 lambda: [run(stock("previews", p)) for p in projects]),
         measure(f"stock typst, PDFs + previews, all {n} in one process", args.runs,
                 lambda: [run(stock("previews", *projects))]),
         measure("leafpress build --lang ja --template faq, cold, empty folder", args.runs,
-                lambda: [run([args.leafpress, "build", "--out", fresh(), "--lang", "ja",
+                lambda: [run([args.leafpress, "build", "--previews", "--out", fresh(), "--lang", "ja",
                               "--template", "faq"])]),
         measure("stock typst, PDF + previews, faq-ja alone (incl. interpreter start)",
                 args.runs, lambda: [run(stock("previews", one))]),
@@ -99,17 +99,18 @@ def main():
         measure("python interpreter start + import typst (no compile)", args.runs,
                 lambda: [run([py, "-c", "import typst"])]),
         measure(f"leafpress build --rebuild, all {n}, over its own output", args.runs,
-                lambda: [run([args.leafpress, "build", "--out", out, "--rebuild"])]),
+                lambda: [run([args.leafpress, "build", "--previews", "--out", out, "--rebuild"])]),
         measure(f"leafpress build, all {n}, up to date (every leaflet kept)", args.runs,
-                lambda: [run([args.leafpress, "build", "--out", out])]),
+                lambda: [run([args.leafpress, "build", "--previews", "--out", out])]),
         measure(f"leafpress build, all {n}, 2 to lay out again (ja's PDFs removed)",
-                args.runs, without_ja([args.leafpress, "build", "--out", out])),
+                args.runs, without_ja([args.leafpress, "build", "--previews", "--out", out])),
         measure("leafpress build --lang ja --template faq, up to date", args.runs,
-                lambda: [run([args.leafpress, "build", "--out", out, "--lang", "ja",
+                lambda: [run([args.leafpress, "build", "--previews", "--out", out, "--lang", "ja",
                               "--template", "faq"])]),
     ]
-    print(f"{args.runs} runs each, {os.cpu_count()} cores; leafpress writes PDFs (PDF/A-2a, "
-          "PDF/UA-1), 72-dpi page previews, manifest and index; stock typst the same PDFs, "
+    print(f"{args.runs} runs each, {os.cpu_count()} cores; leafpress (--previews) writes PDFs "
+          "(PDF/A-2a, PDF/UA-1), 72-dpi page previews, thumbnails, manifest and index; stock "
+          "typst the same PDFs, "
           "and the previews where it says so\n")
     print(f"{'what':<68} {'median':>8} {'spread':>17} {'peak RSS':>9}")
     for r in rows:

@@ -462,7 +462,7 @@ const HEAD: &str = r#"<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>リーフレット一覧 · Leaflets</title>
-<noscript><style>.find { display: none; }</style></noscript>
+<noscript><style>body .find { display: none; }</style></noscript>
 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%230e4d64'/%3E%3Crect x='4' y='3' width='8' height='10' rx='1' fill='%23fff'/%3E%3C/svg%3E">
 <style>
 :root { color-scheme: light; --ink: #1b262c; --accent: #0e4d64; --tint: #e8f1f3; --rule: #8aa9b3; }

@@ -33,17 +33,28 @@ try {
   check(local.length > 0, `${local.length} links to files of the build`);
   for (const href of local) check(existsSync(fileURLToPath(href)), `link resolves: ${href}`);
 
+  // (thumbnails below the fold and the QR codes load lazily: load them all before looking)
+  await page.$$eval("img", (is) => is.forEach((i) => { i.loading = "eager"; }));
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 20000 });
   const images = await page.$$eval("img", (is) =>
     is.map((i) => ({
       src: i.src, loaded: i.complete && i.naturalWidth > 0, alt: i.alt, lang: i.lang,
       natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
     })),
   );
-  for (const i of images) {
-    check(i.loaded && i.alt !== "" && i.lang !== "", `thumbnail loads, with alt text: ${i.src}`);
-    // made at the size it is shown (twice that, for sharp displays), not a full page
+  const thumbnails = images.filter((i) => i.src.includes("/thumbnails/"));
+  const qrs = images.filter((i) => i.src.includes("/qr/"));
+  check(thumbnails.length === local.filter((h) => h.endsWith(".pdf")).length,
+    `a thumbnail per PDF (${thumbnails.length})`);
+  // (a thumbnail's alt text is in the leaflet's language, marked; a QR code's is its address)
+  for (const i of thumbnails) check(i.loaded && i.alt !== "" && i.lang !== "", `thumbnail loads, with alt text in its language: ${i.src}`);
+  for (const i of qrs) check(i.loaded && i.alt.includes("https://"), `QR code loads, with its address as alt text: ${i.src}`);
+  // a thumbnail is made at the size it is shown (twice that, for sharp displays), not a
+  // full page; a QR code is a vector drawing, sharp at any size
+  for (const i of thumbnails) {
     check(i.natural === 2 * Math.round(i.shown), `thumbnail is ${i.natural} px for ${i.shown} CSS px: ${i.src}`);
   }
+  for (const i of qrs) check(i.src.endsWith(".svg") && i.shown >= 96, `QR code is an SVG ${i.shown} CSS px wide: ${i.src}`);
 
   const tiles = await page.$$eval(".tile", (ts) => ts.length);
   // a clerk types a language's name as they know it: in its script, in Japanese (katakana
@@ -97,7 +108,7 @@ try {
   await plain.goto(index, { waitUntil: "load" });
   const visible = await plain.$$eval(".tile:not([hidden])", (ts) => ts.length);
   check(visible === tiles, `without JavaScript all ${tiles} tiles are listed`);
-  check(await plain.$eval(".find", (f) => f.hidden), "without JavaScript the filter field is hidden");
+  check(await plain.$eval(".find", (f) => getComputedStyle(f).display === "none"), "without JavaScript the filter field is hidden");
 } finally {
   await browser.close();
 }
