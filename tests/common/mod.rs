@@ -85,15 +85,21 @@ pub fn visible(text: &str) -> String {
 /// A piece of text placed on a page: page index, baseline y, x, width, the text.
 #[derive(Debug, Clone)]
 pub struct Placed {
+    /// The page's index (from 0).
     pub page: usize,
+    /// The baseline.
     pub y: f64,
+    /// The left edge.
     pub x: f64,
     pub width: f64,
+    /// The type size (pt).
+    pub size: f64,
     pub text: String,
 }
 
-/// All text items of a document with their absolute positions, in reading order.
-pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
+/// All text items of a document with their absolute positions, in the order typst laid
+/// them out.
+pub fn laid_out(doc: &PagedDocument) -> Vec<Placed> {
     fn walk(frame: &typst::layout::Frame, origin: Point, page: usize, out: &mut Vec<Placed>) {
         for (pos, item) in frame.items() {
             let at = origin + *pos;
@@ -109,6 +115,7 @@ pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
                     y: at.y.to_pt(),
                     x: at.x.to_pt(),
                     width: t.width().to_pt(),
+                    size: t.size.to_pt(),
                     text: visible(&t.text),
                 }),
                 _ => {}
@@ -119,6 +126,12 @@ pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
     for (i, page) in doc.pages().iter().enumerate() {
         walk(&page.frame, Point::zero(), i, &mut out);
     }
+    out
+}
+
+/// All text items of a document with their absolute positions, in reading order.
+pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
+    let mut out = laid_out(doc);
     out.sort_by(|a, b| {
         (a.page, (a.y * 10.0) as i64, (a.x * 10.0) as i64).cmp(&(
             b.page,
@@ -127,6 +140,23 @@ pub fn placed_text(doc: &PagedDocument) -> Vec<Placed> {
         ))
     });
     out
+}
+
+/// Whether `r` is a reading (furigana) set above a kanji in a やさしい日本語 leaflet: kana at
+/// about half the size of a piece of `all` just below it, over it.
+#[allow(dead_code)]
+pub fn is_reading(r: &Placed, all: &[Placed]) -> bool {
+    let kana = |c: char| matches!(c, '\u{3040}'..='\u{30FF}');
+    let mid = r.x + r.width / 2.0;
+    r.width > 0.0
+        && r.text.chars().all(kana)
+        && all.iter().any(|b| {
+            b.page == r.page
+                && (r.size / b.size - 0.5).abs() < 0.05
+                && (0.5..1.5).contains(&((b.y - r.y) / b.size))
+                && mid > b.x - 1.0
+                && mid < b.x + b.width + 1.0
+        })
 }
 
 /// The text of a document in the order it was laid out (a paragraph's lines one after the
@@ -152,56 +182,17 @@ pub fn flowed_text(doc: &PagedDocument) -> String {
 }
 
 /// `flowed_text` without the readings (furigana) set above kanji in a やさしい日本語
-/// leaflet: a piece of kana at about half the size of a piece with kanji just below it.
+/// leaflet.
 #[allow(dead_code)]
 pub fn flowed_text_without_readings(doc: &PagedDocument) -> String {
-    struct Piece {
-        x0: f64,
-        x1: f64,
-        y: f64,
-        size: f64,
-        text: String,
-    }
-    fn walk(frame: &typst::layout::Frame, origin: Point, out: &mut Vec<Piece>) {
-        for (pos, item) in frame.items() {
-            let at = origin + *pos;
-            match item {
-                FrameItem::Group(g) => walk(
-                    &g.frame,
-                    at + Point::new(g.transform.tx, g.transform.ty),
-                    out,
-                ),
-                FrameItem::Text(t) if t.width().to_pt() > 0.0 => out.push(Piece {
-                    x0: at.x.to_pt(),
-                    x1: at.x.to_pt() + t.width().to_pt(),
-                    y: at.y.to_pt(),
-                    size: t.size.to_pt(),
-                    text: visible(&t.text),
-                }),
-                _ => {}
-            }
-        }
-    }
-    let kana = |c: char| matches!(c, '\u{3040}'..='\u{30FF}');
-    let mut out = String::new();
-    for page in doc.pages() {
-        let mut pieces = Vec::new();
-        walk(&page.frame, Point::zero(), &mut pieces);
-        let is_reading = |r: &Piece| {
-            r.text.chars().all(kana)
-                && pieces.iter().any(|b| {
-                    let mid = (r.x0 + r.x1) / 2.0;
-                    (r.size / b.size - 0.5).abs() < 0.05
-                        && (0.5..1.5).contains(&((b.y - r.y) / b.size))
-                        && mid > b.x0 - 1.0
-                        && mid < b.x1 + 1.0
-                })
-        };
-        for p in pieces.iter().filter(|p| !is_reading(p)) {
-            out.extend(p.text.chars().filter(|c| !c.is_whitespace()));
-        }
-    }
-    out
+    let all: Vec<Placed> = laid_out(doc)
+        .into_iter()
+        .filter(|p| p.width > 0.0)
+        .collect();
+    all.iter()
+        .filter(|p| !is_reading(p, &all))
+        .flat_map(|p| p.text.chars().filter(|c| !c.is_whitespace()))
+        .collect()
 }
 
 /// The text of a document, one line per baseline; pieces more than 2 pt apart on a line
