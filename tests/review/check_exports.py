@@ -5,8 +5,8 @@ For every translated language: exports the whole language as gettext PO and XLIF
 then
   * GNU gettext `msgfmt -c` checks each PO file (syntax, header, python-brace-format);
   * translate-toolkit's `pofilter` runs its placeholder and escaping tests on the PO and the
-    XLIFF file; the only failure allowed is a Japanese official term ({ja:...}) that a
-    translation leaves out (a language may write the term itself: leafpress allows it);
+    XLIFF file; the only failures allowed are what leafpress allows (`allowed` below): a
+    Japanese official term ({ja:...}) left out or added, {day-ja} for {day};
   * translate-toolkit's PO and XLIFF readers read both files: the same units, ids, sources,
     targets and states in both, and as leafpress said it wrote them.
 
@@ -65,12 +65,26 @@ def pofilter_failures(path, outdir):
 
 
 def allowed(failure):
-    """A {ja:...} term left out of a translation is allowed; nothing else is."""
+    """What leafpress allows a translation and pofilter's brace check does not: a {ja:...}
+    term left out (the language writes the term itself) or added (an easy-Japanese rewrite
+    names the card it means), and {day-ja} in place of {day} (the day with its reading, in
+    a language printed with furigana). Nothing else."""
     _, test, message = failure
     if test != "pythonbraceformat":
         return False
-    m = re.fullmatch(r"Named placeholders absent in translation: (.*)", message)
-    return bool(m) and all(t.strip().startswith("{ja:") for t in m.group(1).split(","))
+    m = re.fullmatch(
+        r"(?:Unknown named placeholders in translation: (.*?))?(?:, )?"
+        r"(?:Named placeholders absent in translation: (.*))?",
+        message,
+    )
+    if m is None or not (m.group(1) or m.group(2)):
+        return False
+    names = lambda g: [t.strip() for t in g.split(",")] if g else []  # noqa: E731
+    unknown, absent = names(m.group(1)), names(m.group(2))
+    day = "{day-ja}" in unknown
+    return all(t.startswith("{ja:") or t == "{day-ja}" for t in unknown) and all(
+        t.startswith("{ja:") or (day and t == "{day}") for t in absent
+    )
 
 
 def unit_id(unit):
@@ -131,7 +145,7 @@ def main():
         print("error:", p)
     print(
         f"{len(tags)} languages, {totals['units']} strings in each of PO and XLIFF; "
-        f"{totals['allowed']} allowed pofilter note(s) ({{ja:...}} terms a translation writes itself); "
+        f"{totals['allowed']} allowed pofilter note(s) (what leafpress allows: {{ja:...}} terms left out or added, {{day-ja}} for {{day}}); "
         f"{len(problems)} problem(s)"
     )
     return 1 if problems else 0
