@@ -246,28 +246,9 @@ fn load_content(p: &Paths, style: Style) -> Result<Content, Failure> {
     Ok(content)
 }
 
-/// `--template` of status and stamp must name a template of the content (a typo would
-/// otherwise print nothing and succeed).
-fn known_templates(content: &Content, names: &[String]) -> Result<(), Failure> {
-    let mut known: Vec<&str> = content
-        .topics
-        .iter()
-        .flat_map(|t| t.facts.templates.iter().map(String::as_str))
-        .collect();
-    known.sort();
-    known.dedup();
-    match names.iter().find(|n| !known.contains(&n.as_str())) {
-        Some(n) => Err(Failure::Usage(format!(
-            "no template `{n}`; templates found: {}",
-            known.join(", ")
-        ))),
-        None => Ok(()),
-    }
-}
-
 fn status(a: &StatusArgs, style: Style) -> Result<u8, Failure> {
     let content = load_content(&a.paths, style)?;
-    known_templates(&content, &a.template_names)?;
+    leafpress::plan::known_templates(&content, &a.template_names)?;
     let mut failed =
         !content.diagnostics.is_empty() && content.diagnostics.iter().any(Diagnostic::is_error);
     for topic in &content.topics {
@@ -309,7 +290,7 @@ fn status(a: &StatusArgs, style: Style) -> Result<u8, Failure> {
 
 fn stamp(a: &StampArgs, style: Style) -> Result<u8, Failure> {
     let content = load_content(&a.paths, style)?;
-    known_templates(&content, &a.template_names)?;
+    leafpress::plan::known_templates(&content, &a.template_names)?;
     let mut found = false;
     for topic in &content.topics {
         let (Some(lang), Some(source)) = (topic.langs.get(&a.lang), topic.source()) else {

@@ -256,3 +256,22 @@ pub fn concerns(content: &Content, s: &Settings, d: &Diagnostic) -> bool {
     }
     true
 }
+
+/// `--template` must name a template of the content (of status, stamp and review: a typo
+/// would otherwise print nothing and succeed).
+pub fn known_templates(content: &Content, names: &[String]) -> Result<(), Failure> {
+    let mut known: Vec<&str> = content
+        .topics
+        .iter()
+        .flat_map(|t| t.facts.templates.iter().map(String::as_str))
+        .collect();
+    known.sort();
+    known.dedup();
+    match names.iter().find(|n| !known.contains(&n.as_str())) {
+        Some(n) => Err(Failure::Usage(format!(
+            "no template `{n}`; templates found: {}",
+            known.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, Table, Value};
 
-use super::{ReviewBlock, blocks, date_arg, is_term, known_templates, po, tokens, xliff};
+use super::{ReviewBlock, blocks, date_arg, is_term, po, tokens, xliff};
 use crate::batch;
 use crate::cli::{ReviewAcceptArgs, ReviewImportArgs};
 use crate::content::lang::{self, Lang, TRANSLATED_FROM};
@@ -372,7 +372,7 @@ pub fn accept(a: &ReviewAcceptArgs, style: Style) -> Result<u8, Failure> {
     let reviewer = reviewer_name(&a.reviewer)?;
     let s = super::settings(&a.paths, style);
     let content = super::load(&a.paths)?;
-    known_templates(&content, &a.template_names)?;
+    crate::plan::known_templates(&content, &a.template_names)?;
     let found = super::topics_with(&content, &a.lang)?;
     let mut code = exit::OK;
     for (topic, lang) in found {

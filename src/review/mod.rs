@@ -363,24 +363,6 @@ pub(crate) fn topics_with<'a>(
     Ok(found)
 }
 
-/// `--template` must name a template of the content.
-pub(crate) fn known_templates(content: &Content, names: &[String]) -> Result<(), Failure> {
-    let mut known: Vec<&str> = content
-        .topics
-        .iter()
-        .flat_map(|t| t.facts.templates.iter().map(String::as_str))
-        .collect();
-    known.sort();
-    known.dedup();
-    match names.iter().find(|n| !known.contains(&n.as_str())) {
-        Some(n) => Err(Failure::Usage(format!(
-            "no template `{n}`; templates found: {}",
-            known.join(", ")
-        ))),
-        None => Ok(()),
-    }
-}
-
 /// A date argument (`--on`), or today.
 pub(crate) fn date_arg(on: Option<&str>) -> Result<Date, Failure> {
     match on {
@@ -404,7 +386,7 @@ fn export(a: &ReviewExportArgs, style: Style) -> Result<u8, Failure> {
     };
     let templates_root = crate::templates::root(&s.templates)?;
     let (content, diags) = batch::load_and_check(&s, fonts.as_ref(), &templates_root)?;
-    known_templates(&content, &a.template_names)?;
+    crate::plan::known_templates(&content, &a.template_names)?;
     let found = topics_with(&content, &a.lang)?;
     // The export shows the text as it is printed: the language's own errors stop it.
     let errors: Vec<&Diagnostic> = diags
