@@ -8,26 +8,9 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Project, TOPIC, copy_dir, stderr, stdout};
+use common::{Project, TOPIC, check_says, copy_dir, stderr, stdout};
 
 use proptest::prelude::*;
-
-/// `check` prints exactly `expected` (then the count line) and exits 1.
-fn check_says(p: &Project, expected: &str) {
-    let out = p.run(&["check", "--today", "2026-11-21"]);
-    let text = stdout(&out);
-    let body: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.ends_with("warning(s)"))
-        .collect();
-    assert_eq!(
-        body.join("\n"),
-        expected.trim_end(),
-        "\nfull output:\n{text}{}",
-        stderr(&out)
-    );
-    assert_eq!(out.status.code(), Some(1), "{text}");
-}
 
 #[test]
 fn shipped_content_checks_clean() {

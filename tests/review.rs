@@ -8,7 +8,7 @@ mod common;
 
 use std::fs;
 
-use common::{Project, TOPIC, stderr, stdout};
+use common::{Project, TOPIC, check_says, stderr, stdout};
 
 use leafpress::review::sheet;
 use std::path::PathBuf;
@@ -572,23 +572,6 @@ fn accept_records_only_current_translations() {
     let out = p.run(&["review", "accept", "--lang", "vi", "--reviewer", "  "]);
     assert_eq!(out.status.code(), Some(2));
     assert!(p.snapshot() == before);
-}
-
-/// `check` prints exactly `expected` (then the count line) and exits 1.
-fn check_says(p: &Project, expected: &str) {
-    let out = p.run(&["check", "--today", "2026-11-21"]);
-    let text = stdout(&out);
-    let body: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.ends_with("warning(s)"))
-        .collect();
-    assert_eq!(
-        body.join("\n"),
-        expected.trim_end(),
-        "\nfull output:\n{text}{}",
-        stderr(&out)
-    );
-    assert_eq!(out.status.code(), Some(1), "{text}");
 }
 
 #[test]

@@ -418,3 +418,21 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// `check` of the copy prints exactly `expected` (then the count line) and exits 1.
+#[allow(dead_code)]
+pub fn check_says(p: &Project, expected: &str) {
+    let out = p.run(&["check", "--today", "2026-11-21"]);
+    let text = stdout(&out);
+    let body: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.ends_with("warning(s)"))
+        .collect();
+    assert_eq!(
+        body.join("\n"),
+        expected.trim_end(),
+        "\nfull output:\n{text}{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}
